@@ -1,0 +1,70 @@
+#pragma once
+// What a feature file sees of the server: the method table to register on, the
+// workspace, what the client negotiated, and ways to talk to the client. Each
+// feature is a file with one register function (TextSync.cpp, Inspect.cpp, ...),
+// not a branch in a switch.
+//
+//   void registerInspect(ServerContext& ctx) {
+//       ctx.onRequest("flint/inspect", [&ctx](const json::value& params, Reply reply,
+//                                             CancellationToken) { reply.result(...); });
+//   }
+//
+// Handlers run on the event loop. A request handler may reply later (after async
+// work); if every copy of its Reply is dropped unanswered, the client gets an
+// InternalError rather than waiting forever. After $/cancelRequest the client has
+// its RequestCancelled reply at once and a late reply is dropped.
+
+#include "lsp/JsonRpc.h"
+#include "lsp/Protocol.h"
+#include "support/Cancellation.h"
+#include "workspace/Workspace.h"
+
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+
+namespace flint::lsp {
+
+class Reply {
+public:
+    using Outcome = std::variant<json::value, ResponseError>;
+    using Sink = std::function<void(Outcome)>;
+
+    explicit Reply(Sink sink);
+    void result(json::value value) const;
+    void error(int code, std::string message) const;
+    bool replied() const;
+
+private:
+    struct State;
+    std::shared_ptr<State> state_;
+};
+
+using RequestHandler = std::function<void(const json::value& params, Reply reply, CancellationToken)>;
+using NotificationHandler = std::function<void(const json::value& params)>;
+// A reply from the client to a request the server sent: a result or an error.
+using ResponseHandler = std::function<void(const json::value& result, const ResponseError* error)>;
+
+struct ServerContext {
+    Workspace workspace;
+    PositionEncoding encoding = PositionEncoding::Utf16;
+    InitializeParams client;
+    // The capabilities announced in the initialize result; features add theirs.
+    json::object capabilities;
+    // The `flint` configuration section, as the client last sent it.
+    json::object settings;
+
+    std::function<void(std::string method, RequestHandler)> onRequest;
+    std::function<void(std::string method, NotificationHandler)> onNotification;
+    std::function<void(std::string_view method, json::value params)> notify;
+    std::function<void(std::string_view method, json::value params, ResponseHandler)> request;
+};
+
+void registerTextSync(ServerContext& ctx);
+void registerInspect(ServerContext& ctx);
+void registerConfiguration(ServerContext& ctx);
+
+} // namespace flint::lsp

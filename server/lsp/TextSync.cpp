@@ -1,0 +1,56 @@
+// Text synchronisation: didOpen / didChange (incremental) / didClose / didSave,
+// feeding the workspace, which keeps each document's syntax tree in step.
+#include "lsp/ServerContext.h"
+
+#include <spdlog/spdlog.h>
+
+namespace flint::lsp {
+
+void registerTextSync(ServerContext& ctx) {
+    ctx.capabilities["textDocumentSync"] = json::object{
+        {"openClose", true},
+        {"change", 2},  // TextDocumentSyncKind.Incremental
+        {"save", json::object{{"includeText", false}}},
+    };
+
+    ctx.onNotification("textDocument/didOpen", [&ctx](const json::value& params) {
+        DidOpenTextDocumentParams p;
+        std::string error;
+        if (!fromJSON(params, p, error)) return spdlog::warn("textDocument/didOpen: {}", error);
+        TextDocumentItem& item = p.textDocument;
+        const Document& doc = ctx.workspace.open(item.uri, item.languageId, item.version, std::move(item.text));
+        spdlog::debug("opened {} ({}, {} lines, grammar {})", doc.uri(), doc.languageId(),
+                      doc.text().lineCount(), doc.language() ? doc.language()->name() : "none");
+    });
+
+    ctx.onNotification("textDocument/didChange", [&ctx](const json::value& params) {
+        DidChangeTextDocumentParams p;
+        std::string error;
+        if (!fromJSON(params, p, error)) return spdlog::warn("textDocument/didChange: {}", error);
+        if (const Document* doc = ctx.workspace.find(p.textDocument.uri);
+            doc && p.textDocument.version <= doc->version())
+            spdlog::warn("didChange for {}: version {} does not follow {}", doc->uri(),
+                         p.textDocument.version, doc->version());
+        error = ctx.workspace.change(p.textDocument.uri, p.textDocument.version, p.contentChanges, ctx.encoding);
+        if (!error.empty()) spdlog::warn("{}", error);
+    });
+
+    ctx.onNotification("textDocument/didClose", [&ctx](const json::value& params) {
+        DidCloseTextDocumentParams p;
+        std::string error;
+        if (!fromJSON(params, p, error)) return spdlog::warn("textDocument/didClose: {}", error);
+        if (!ctx.workspace.close(p.uri)) spdlog::warn("didClose for a document that is not open: {}", p.uri);
+    });
+
+    ctx.onNotification("textDocument/didSave", [&ctx](const json::value& params) {
+        DidSaveTextDocumentParams p;
+        std::string error;
+        if (!fromJSON(params, p, error)) return spdlog::warn("textDocument/didSave: {}", error);
+        const Document* doc = ctx.workspace.find(p.uri);
+        if (!doc) return spdlog::warn("didSave for a document that is not open: {}", p.uri);
+        if (p.text && *p.text != doc->text().str())
+            spdlog::warn("didSave for {}: saved text differs from the synchronised text", p.uri);
+    });
+}
+
+} // namespace flint::lsp

@@ -1,0 +1,32 @@
+#include "workspace/Document.h"
+
+#include "workspace/Language.h"
+
+namespace flint {
+
+Document::Document(std::string uri, std::string languageId, int64_t version, std::string text)
+    : uri_(std::move(uri)), languageId_(std::move(languageId)), version_(version),
+      text_(std::move(text)), language_(LanguageRegistry::get().forDocument(languageId_, uri_)) {
+    if (language_) syntax_ = std::make_unique<SyntaxTree>(*language_, text_.str());
+}
+
+void Document::applyChanges(std::span<const ContentChange> changes, int64_t version,
+                            PositionEncoding encoding) {
+    bool replacedWhole = false;
+    for (const ContentChange& change : changes) {
+        if (!change.range) {
+            text_ = Text(change.text);
+            replacedWhole = true;
+            continue;
+        }
+        const ByteEdit edit = text_.replace(*change.range, encoding, change.text);
+        if (syntax_ && !replacedWhole) syntax_->edit(edit);
+    }
+    version_ = version;
+    if (!language_) return;
+    // After a full replacement nothing of the old tree is reusable.
+    if (replacedWhole) syntax_ = std::make_unique<SyntaxTree>(*language_, text_.str());
+    else if (!changes.empty()) syntax_->reparse(text_.str());
+}
+
+} // namespace flint

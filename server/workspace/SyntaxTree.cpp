@@ -1,0 +1,136 @@
+#include "workspace/SyntaxTree.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace flint {
+
+namespace {
+
+TSPoint toTs(BytePoint p) { return {p.row, p.column}; }
+
+// "scope.function" with prefix "scope" → "function"; "scope" → "".
+std::optional<std::string_view> captureKind(std::string_view capture, std::string_view prefix) {
+    if (!capture.starts_with(prefix)) return std::nullopt;
+    capture.remove_prefix(prefix.size());
+    if (capture.empty()) return capture;
+    if (capture.front() != '.') return std::nullopt;
+    return capture.substr(1);
+}
+
+} // namespace
+
+SyntaxTree::SyntaxTree(const Language& language, std::string_view text)
+    : language_(&language), parser_(ts_parser_new()) {
+    ts_parser_set_language(parser_, language.grammar());
+    reparse(text);
+}
+
+SyntaxTree::~SyntaxTree() {
+    if (tree_) ts_tree_delete(tree_);
+    ts_parser_delete(parser_);
+}
+
+void SyntaxTree::edit(const ByteEdit& e) {
+    if (!tree_) return;
+    const TSInputEdit input{e.startByte,          e.oldEndByte,          e.newEndByte,
+                            toTs(e.startPoint),   toTs(e.oldEndPoint),   toTs(e.newEndPoint)};
+    ts_tree_edit(tree_, &input);
+}
+
+void SyntaxTree::reparse(std::string_view text) {
+    TSTree* next = ts_parser_parse_string(parser_, tree_, text.data(), static_cast<uint32_t>(text.size()));
+    if (tree_) ts_tree_delete(tree_);
+    tree_ = next;
+}
+
+std::vector<std::string> SyntaxTree::nodePath(uint32_t byte) const {
+    std::vector<std::string> path;
+    TSNode node = root();
+    const TSNode target = ts_node_named_descendant_for_byte_range(node, byte, byte);
+    path.emplace_back(ts_node_type(node));
+    // Walk down from the root: ts_node_parent costs a search from the root per call.
+    while (!ts_node_is_null(target) && !ts_node_eq(node, target)) {
+        node = ts_node_child_with_descendant(node, target);
+        if (ts_node_is_null(node)) break;
+        if (ts_node_is_named(node)) path.emplace_back(ts_node_type(node));
+    }
+    return path;
+}
+
+std::vector<Scope> SyntaxTree::scopesAt(uint32_t byte, std::string_view text) const {
+    std::vector<Scope> scopes;
+    const Query* query = language_->query(QueryKind::Scopes);
+    if (!query) return scopes;
+    // A range one byte wide either side: a scope ending exactly at the end of the
+    // text still intersects it. Containment is checked below.
+    query->forEachMatch(root(), text, byte > 0 ? byte - 1 : 0, byte + 1, [&](const QueryMatch& match) {
+        const TSNode* scopeNode = nullptr;
+        std::string kind;
+        std::string name;
+        for (const TSQueryCapture& capture : match.captures) {
+            const std::string_view captureName = match.query->captureName(capture.index);
+            if (auto k = captureKind(captureName, "scope")) {
+                scopeNode = &capture.node;
+                kind = *k;
+            } else if (captureName == "name") {
+                name = std::string(nodeText(capture.node, text));
+            }
+        }
+        if (!scopeNode) return;
+        const uint32_t s = ts_node_start_byte(*scopeNode);
+        const uint32_t e = ts_node_end_byte(*scopeNode);
+        const bool contains = s <= byte && (byte < e || (byte == e && e == text.size()));
+        if (!contains) return;
+        for (Scope& seen : scopes) {
+            if (seen.startByte != s || seen.endByte != e) continue;
+            // One node caught by two patterns: keep one entry, with a name if either has it.
+            if (seen.name.empty()) seen.name = std::move(name);
+            return;
+        }
+        scopes.push_back({std::move(kind), std::move(name), s, e});
+    });
+    // Outermost first: earlier start, then larger extent.
+    std::stable_sort(scopes.begin(), scopes.end(), [](const Scope& a, const Scope& b) {
+        if (a.startByte != b.startByte) return a.startByte < b.startByte;
+        return a.endByte > b.endByte;
+    });
+    return scopes;
+}
+
+std::vector<ByteSpan> SyntaxTree::imports(std::string_view text) const {
+    std::vector<ByteSpan> spans;
+    const Query* query = language_->query(QueryKind::Imports);
+    if (!query) return spans;
+    query->forEachMatch(root(), text, 0, UINT32_MAX, [&](const QueryMatch& match) {
+        for (const TSQueryCapture& capture : match.captures)
+            if (match.query->captureName(capture.index) == "import")
+                spans.push_back({ts_node_start_byte(capture.node), ts_node_end_byte(capture.node)});
+    });
+    return spans;
+}
+
+std::vector<Definition> SyntaxTree::definitions(std::string_view text) const {
+    std::vector<Definition> found;
+    const Query* query = language_->query(QueryKind::Definitions);
+    if (!query) return found;
+    query->forEachMatch(root(), text, 0, UINT32_MAX, [&](const QueryMatch& match) {
+        Definition definition;
+        bool isDefinition = false;
+        for (const TSQueryCapture& capture : match.captures) {
+            const std::string_view captureName = match.query->captureName(capture.index);
+            if (auto k = captureKind(captureName, "definition")) {
+                isDefinition = true;
+                definition.kind = *k;
+                definition.startByte = ts_node_start_byte(capture.node);
+                definition.endByte = ts_node_end_byte(capture.node);
+            } else if (captureName == "name") {
+                definition.name = std::string(nodeText(capture.node, text));
+            }
+        }
+        if (isDefinition) found.push_back(std::move(definition));
+    });
+    return found;
+}
+
+} // namespace flint

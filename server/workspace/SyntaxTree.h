@@ -1,0 +1,75 @@
+#pragma once
+// A document's tree-sitter tree, kept up to date incrementally: every text edit
+// is applied to the old tree (ts_tree_edit) and the next parse reuses it, so a
+// keystroke costs a small reparse, never a full one.
+//
+//   SyntaxTree tree(*language, text.str());
+//   ByteEdit e = text.replace(10, 10, "x");
+//   tree.edit(e);
+//   tree.reparse(text.str());
+//   auto path = tree.nodePath(12);              // {"module", "function_definition", ...}
+//   auto scopes = tree.scopesAt(12, text.str());
+
+#include "workspace/Language.h"
+#include "workspace/Text.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flint {
+
+struct Scope {
+    std::string kind;   // from the capture name: "function", "class", ...
+    std::string name;   // empty for an anonymous scope
+    uint32_t startByte = 0;
+    uint32_t endByte = 0;
+};
+
+// A definition found by the language's definitions query.
+struct Definition {
+    std::string kind;   // from the capture name: "function", "class", "constant", ...
+    std::string name;
+    uint32_t startByte = 0;
+    uint32_t endByte = 0;
+};
+
+// A byte range in the document (an import statement, for instance).
+struct ByteSpan {
+    uint32_t startByte = 0;
+    uint32_t endByte = 0;
+};
+
+class SyntaxTree {
+public:
+    SyntaxTree(const Language& language, std::string_view text);
+    ~SyntaxTree();
+    SyntaxTree(const SyntaxTree&) = delete;
+    SyntaxTree& operator=(const SyntaxTree&) = delete;
+
+    const Language& language() const { return *language_; }
+    TSNode root() const { return ts_tree_root_node(tree_); }
+    const TSTree* tree() const { return tree_; }
+
+    // Tells the tree about one text replacement; call reparse() after the last one.
+    void edit(const ByteEdit& edit);
+    // Parses `text` (the edited document) reusing the edited tree.
+    void reparse(std::string_view text);
+
+    bool hasErrors() const { return ts_node_has_error(root()); }
+    // Named node types from the root down to the smallest named node at `byte`.
+    std::vector<std::string> nodePath(uint32_t byte) const;
+    // Scopes enclosing `byte`, outermost first (from the language's scopes query).
+    std::vector<Scope> scopesAt(uint32_t byte, std::string_view text) const;
+    // Import statements in document order (from the imports query).
+    std::vector<ByteSpan> imports(std::string_view text) const;
+    // Definitions in document order (from the definitions query).
+    std::vector<Definition> definitions(std::string_view text) const;
+
+private:
+    const Language* language_;
+    TSParser* parser_;
+    TSTree* tree_ = nullptr;
+};
+
+} // namespace flint

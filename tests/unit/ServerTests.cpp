@@ -1,0 +1,284 @@
+// JSON-RPC and lifecycle behaviour of the server, driven without a transport.
+#include "lsp/LanguageServer.h"
+#include "lsp/ServerContext.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <catch2/catch.hpp>
+
+using namespace flint;
+using namespace flint::lsp;
+
+namespace {
+
+struct Harness {
+    std::vector<json::value> sent;
+    LanguageServer server{[this](std::string payload) { sent.push_back(json::parse(payload)); }};
+
+    void raw(std::string_view payload) { server.onMessage(payload); }
+    void request(int id, std::string_view method, json::value params = json::object{}) {
+        raw(json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}));
+    }
+    void notify(std::string_view method, json::value params = json::object{}) {
+        raw(json::serialize(json::object{{"jsonrpc", "2.0"}, {"method", method}, {"params", params}}));
+    }
+    json::value take() {
+        REQUIRE_FALSE(sent.empty());
+        json::value v = sent.front();
+        sent.erase(sent.begin());
+        return v;
+    }
+    int64_t errorCode(const json::value& v) { return v.at("error").at("code").as_int64(); }
+    void initialize(json::object capabilities = {}) {
+        request(1, "initialize", json::object{{"processId", nullptr}, {"capabilities", capabilities}});
+        REQUIRE(take().as_object().contains("result"));
+        notify("initialized");
+    }
+    void open(std::string uri, std::string languageId, std::string text) {
+        notify("textDocument/didOpen",
+               json::object{{"textDocument", json::object{{"uri", uri}, {"languageId", languageId},
+                                                          {"version", 1}, {"text", text}}}});
+    }
+};
+
+} // namespace
+
+TEST_CASE("requests before initialize get ServerNotInitialized") {
+    Harness h;
+    h.request(7, "flint/inspect");
+    const json::value reply = h.take();
+    CHECK(reply.at("id") == 7);
+    CHECK(h.errorCode(reply) == ErrorCode::ServerNotInitialized);
+    // Notifications before initialize are dropped: the document is not open afterwards.
+    h.open("file:///a.py", "python", "x = 1\n");
+    h.initialize();
+    CHECK(h.server.context().workspace.find("file:///a.py") == nullptr);
+}
+
+TEST_CASE("initialize negotiates the position encoding and announces capabilities") {
+    SECTION("utf-8 when offered") {
+        Harness h;
+        h.request(1, "initialize", json::object{{"capabilities", json::object{{"general",
+                      json::object{{"positionEncodings", json::array{"utf-16", "utf-8"}}}}}}});
+        const json::value reply = h.take();
+        CHECK(reply.at("result").at("capabilities").at("positionEncoding") == "utf-8");
+        CHECK(reply.at("result").at("capabilities").at("textDocumentSync").at("change") == 2);
+        CHECK(reply.at("result").at("serverInfo").at("name") == "flint");
+    }
+    SECTION("utf-16 otherwise") {
+        Harness h;
+        h.request(1, "initialize", json::object{{"capabilities", json::object{}}});
+        CHECK(h.take().at("result").at("capabilities").at("positionEncoding") == "utf-16");
+    }
+    SECTION("bad params are InvalidParams and initialize can be retried") {
+        Harness h;
+        h.request(1, "initialize", json::object{{"processId", "not a number"}});
+        const json::value reply = h.take();
+        CHECK(h.errorCode(reply) == ErrorCode::InvalidParams);
+        CHECK(std::string(reply.at("error").at("message").as_string()).find("processId") != std::string::npos);
+        h.initialize();
+    }
+    SECTION("a second initialize is refused") {
+        Harness h;
+        h.initialize();
+        h.request(2, "initialize", json::object{{"capabilities", json::object{}}});
+        CHECK(h.errorCode(h.take()) == ErrorCode::InvalidRequest);
+    }
+}
+
+TEST_CASE("malformed messages get JSON-RPC errors and the server keeps serving") {
+    Harness h;
+    h.initialize();
+    h.raw("{not json");
+    json::value reply = h.take();
+    CHECK(h.errorCode(reply) == ErrorCode::ParseError);
+    CHECK(reply.at("id").is_null());
+
+    h.raw("[1,2,3]");
+    CHECK(h.errorCode(h.take()) == ErrorCode::InvalidRequest);
+
+    h.raw(R"({"id":5,"method":"flint/inspect"})");  // no "jsonrpc"
+    reply = h.take();
+    CHECK(h.errorCode(reply) == ErrorCode::InvalidRequest);
+    CHECK(reply.at("id") == 5);
+
+    h.raw(R"({"jsonrpc":"2.0","id":{"x":1},"method":"shutdown"})");
+    CHECK(h.errorCode(h.take()) == ErrorCode::InvalidRequest);
+
+    h.raw(R"({"jsonrpc":"2.0","id":6,"method":"textDocument/didOpen","params":7})");
+    CHECK(h.errorCode(h.take()) == ErrorCode::InvalidRequest);
+
+    h.server.onFramingError("header block without Content-Length");
+    CHECK(h.errorCode(h.take()) == ErrorCode::ParseError);
+
+    h.request(9, "no/such/method");
+    reply = h.take();
+    CHECK(h.errorCode(reply) == ErrorCode::MethodNotFound);
+    CHECK(reply.at("id") == 9);
+
+    h.notify("no/such/notification");
+    h.notify("$/someProgress");
+    CHECK(h.sent.empty());
+
+    h.request(10, "flint/inspect", json::object{{"textDocument", json::object{{"uri", "file:///x"}}}});
+    reply = h.take();
+    CHECK(h.errorCode(reply) == ErrorCode::InvalidParams);
+    CHECK(std::string(reply.at("error").at("message").as_string()) == "params.position: missing");
+
+    h.open("file:///a.py", "python", "x = 1\n");
+    h.request(11, "flint/inspect", json::object{{"textDocument", json::object{{"uri", "file:///a.py"}}},
+                                                {"position", json::object{{"line", 0}, {"character", 0}}}});
+    CHECK(h.take().at("result").at("version") == 1);
+}
+
+TEST_CASE("string and integer ids are echoed exactly") {
+    Harness h;
+    h.initialize();
+    h.raw(R"({"jsonrpc":"2.0","id":"abc","method":"nope"})");
+    CHECK(h.take().at("id") == "abc");
+}
+
+TEST_CASE("shutdown and exit follow the spec") {
+    SECTION("exit after shutdown is 0; requests after shutdown are refused") {
+        Harness h;
+        h.initialize();
+        h.request(2, "shutdown", nullptr);
+        CHECK(h.take().at("result").is_null());
+        h.request(3, "flint/inspect");
+        CHECK(h.errorCode(h.take()) == ErrorCode::InvalidRequest);
+        CHECK_FALSE(h.server.exitCode());
+        h.notify("exit");
+        CHECK(h.server.exitCode() == 0);
+    }
+    SECTION("exit without shutdown is 1") {
+        Harness h;
+        h.initialize();
+        h.notify("exit");
+        CHECK(h.server.exitCode() == 1);
+    }
+    SECTION("exit is honoured even before initialize") {
+        Harness h;
+        h.notify("exit");
+        CHECK(h.server.exitCode() == 1);
+    }
+    SECTION("input closing without exit ends the server") {
+        Harness h;
+        h.initialize();
+        h.server.onEndOfInput();
+        CHECK(h.server.exitCode() == 1);
+    }
+}
+
+TEST_CASE("cancellation of a request still in progress") {
+    Harness h;
+    h.initialize();
+    std::optional<Reply> pending;
+    CancellationToken token;
+    h.server.context().onRequest("test/slow", [&](const json::value&, Reply reply, CancellationToken t) {
+        pending = reply;
+        token = t;
+    });
+    h.request(42, "test/slow");
+    REQUIRE(pending);
+    CHECK(h.sent.empty());
+    CHECK_FALSE(token.cancelled());
+
+    bool callbackRan = false;
+    token.onCancel([&] { callbackRan = true; });
+    h.notify("$/cancelRequest", json::object{{"id", 42}});
+    CHECK(token.cancelled());
+    CHECK(callbackRan);
+    const json::value reply = h.take();
+    CHECK(reply.at("id") == 42);
+    CHECK(h.errorCode(reply) == ErrorCode::RequestCancelled);
+
+    // The handler's late answer is dropped: the client already has its reply.
+    pending->result("late");
+    CHECK(h.sent.empty());
+
+    // Cancelling something already answered does nothing.
+    h.notify("$/cancelRequest", json::object{{"id", 42}});
+    h.notify("$/cancelRequest", json::object{{"id", 999}});
+    CHECK(h.sent.empty());
+}
+
+TEST_CASE("a request dropped without a reply, or a throwing handler, still gets an answer") {
+    Harness h;
+    h.initialize();
+    h.server.context().onRequest("test/drop", [](const json::value&, Reply, CancellationToken) {});
+    h.server.context().onRequest("test/throw", [](const json::value&, Reply, CancellationToken) {
+        throw std::runtime_error("boom");
+    });
+    h.request(1, "test/drop");
+    CHECK(h.errorCode(h.take()) == ErrorCode::InternalError);
+    h.request(2, "test/throw");
+    const json::value reply = h.take();
+    CHECK(h.errorCode(reply) == ErrorCode::InternalError);
+    CHECK(std::string(reply.at("error").at("message").as_string()).find("boom") != std::string::npos);
+    CHECK(h.sent.empty());  // exactly one answer each
+}
+
+TEST_CASE("server-to-client requests: workspace/configuration is pulled and its reply routed back") {
+    Harness h;
+    h.request(1, "initialize", json::object{
+        {"capabilities", json::object{{"workspace", json::object{{"configuration", true}}}}},
+        {"initializationOptions", json::object{{"fromInit", true}}}});
+    h.take();
+    h.notify("initialized");
+    CHECK(h.server.context().settings.contains("fromInit"));
+    const json::value request = h.take();
+    CHECK(request.at("method") == "workspace/configuration");
+    CHECK(request.at("params").at("items").at(0).at("section") == "flint");
+
+    // A response with an id we never used is ignored.
+    h.raw(R"({"jsonrpc":"2.0","id":12345,"result":[]})");
+    CHECK(h.sent.empty());
+
+    h.raw(json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", request.at("id")},
+                                       {"result", json::array{json::object{{"model", "m1"}}}}}));
+    CHECK(h.server.context().settings.at("model") == "m1");
+
+    // Push-style change carries the settings; null asks for a new pull.
+    h.notify("workspace/didChangeConfiguration",
+             json::object{{"settings", json::object{{"flint", json::object{{"model", "m2"}}}}}});
+    CHECK(h.server.context().settings.at("model") == "m2");
+    CHECK(h.sent.empty());
+    h.notify("workspace/didChangeConfiguration", json::object{{"settings", nullptr}});
+    const json::value again = h.take();
+    CHECK(again.at("method") == "workspace/configuration");
+    h.raw(json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", again.at("id")},
+                                       {"error", json::object{{"code", -32603}, {"message", "no"}}}}));
+    CHECK(h.server.context().settings.at("model") == "m2");  // an error keeps what we had
+}
+
+TEST_CASE("text sync and flint/inspect over the protocol, in UTF-16") {
+    Harness h;
+    h.initialize();
+    // "😀" is two UTF-16 units: positions after it must account for that.
+    h.open("file:///t.py", "python", "def f():\n    s = '\xF0\x9F\x98\x80'\n    return s\n");
+    h.notify("textDocument/didChange", json::object{
+        {"textDocument", json::object{{"uri", "file:///t.py"}, {"version", 2}}},
+        {"contentChanges", json::array{json::object{
+            {"range", json::object{{"start", json::object{{"line", 1}, {"character", 11}}},
+                                   {"end", json::object{{"line", 1}, {"character", 11}}}}},
+            {"text", "!"}}}}});
+    CHECK(h.server.context().workspace.find("file:///t.py")->text().str() ==
+          "def f():\n    s = '\xF0\x9F\x98\x80!'\n    return s\n");
+    h.request(3, "flint/inspect", json::object{{"textDocument", json::object{{"uri", "file:///t.py"}}},
+                                               {"position", json::object{{"line", 2}, {"character", 4}}}});
+    const json::value result = h.take().at("result");
+    CHECK(result.at("version") == 2);
+    CHECK(result.at("languageId") == "python");
+    CHECK(result.at("syntaxLanguage") == "python");
+    CHECK(result.at("lineCount") == 4);
+    CHECK(result.at("byteLength") == 38);
+    CHECK(result.at("length") == 36);  // the emoji's 4 bytes are 2 UTF-16 units
+    CHECK(result.at("scopeNames") == json::array{"f"});
+    CHECK(result.at("nodePath").at(0) == "module");
+    CHECK(result.at("hasSyntaxErrors") == false);
+
+    h.notify("textDocument/didClose", json::object{{"textDocument", json::object{{"uri", "file:///t.py"}}}});
+    h.request(4, "flint/inspect", json::object{{"textDocument", json::object{{"uri", "file:///t.py"}}},
+                                               {"position", json::object{{"line", 0}, {"character", 0}}}});
+    CHECK(h.errorCode(h.take()) == ErrorCode::InvalidParams);
+}
