@@ -6,6 +6,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -65,7 +66,9 @@ int main(int argc, char** argv) {
 
     boost::asio::io_context loop;
     std::unique_ptr<flint::lsp::StdioTransport> transport;
-    flint::lsp::LanguageServer server([&](std::string payload) { transport->write(payload); });
+    flint::lsp::LanguageServer server(
+        [&](std::string payload) { transport->write(payload); },
+        [&](std::function<void()> task) { boost::asio::post(loop, std::move(task)); });
     auto stopIfExiting = [&] {
         if (server.exitCode()) loop.stop();
     };

@@ -11,8 +11,9 @@ void registerInspect(ServerContext& ctx) {
         TextDocumentPositionParams p;
         std::string error;
         if (!fromJSON(params, p, error)) return reply.error(ErrorCode::InvalidParams, error);
-        const Document* doc = ctx.workspace.find(p.uri);
+        Document* doc = ctx.workspace.find(p.uri);
         if (!doc) return reply.error(ErrorCode::InvalidParams, "document is not open: " + p.uri);
+        doc->parsedSyntax();  // report the tree for the current text, not a lagging one
 
         const Inspection inspection = inspect(*doc, p.position, ctx.encoding);
         const Text& text = doc->text();

@@ -46,6 +46,7 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
     enum class Lifecycle { Uninitialized, Running, ShutDown };
 
     Send send;
+    Post post;
     ServerContext ctx;
     Lifecycle lifecycle = Lifecycle::Uninitialized;
     std::optional<int> exitCode;
@@ -55,7 +56,7 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
     std::map<int64_t, ResponseHandler> outgoing;         // our requests awaiting the client
     int64_t nextOutgoingId = 1;
 
-    explicit Impl(Send s) : send(std::move(s)) {}
+    Impl(Send s, Post p) : send(std::move(s)), post(std::move(p)) {}
 
     void wire() {
         ctx.onRequest = [this](std::string method, RequestHandler handler) {
@@ -71,6 +72,14 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
             const int64_t id = nextOutgoingId++;
             outgoing[id] = std::move(handler);
             send(serializeRequest(id, method, params));
+        };
+        ctx.defer = [weak = weak_from_this()](std::function<void()> task) {
+            auto self = weak.lock();
+            if (!self) return;
+            self->post([weak, task = std::move(task)] {
+                // The server may be gone by the time the loop gets here.
+                if (weak.lock()) task();
+            });
         };
 
         registerLifecycle();
@@ -219,7 +228,8 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
     }
 };
 
-LanguageServer::LanguageServer(Send send) : impl_(std::make_shared<Impl>(std::move(send))) {
+LanguageServer::LanguageServer(Send send, Post post)
+    : impl_(std::make_shared<Impl>(std::move(send), std::move(post))) {
     impl_->wire();
 }
 

@@ -2,9 +2,11 @@
 // The LSP server: lifecycle, dispatch of JSON-RPC messages to the method table,
 // server-to-client requests and $/cancelRequest. It only translates; the features
 // it dispatches to live in their own files over the editor-agnostic core.
-// Transport-free: feed it payloads, it hands back payloads to send.
+// Transport-free: feed it payloads, it hands back payloads to send, and it asks
+// for deferred work to be run later on the event loop.
 //
-//   LanguageServer server([&](std::string payload) { transport.write(payload); });
+//   LanguageServer server([&](std::string payload) { transport.write(payload); },
+//                         [&](std::function<void()> task) { asio::post(loop, std::move(task)); });
 //   server.onMessage(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})");
 //   if (server.exitCode()) return *server.exitCode();
 
@@ -21,8 +23,9 @@ struct ServerContext;
 class LanguageServer {
 public:
     using Send = std::function<void(std::string payload)>;  // one JSON message, unframed
+    using Post = std::function<void(std::function<void()> task)>;
 
-    explicit LanguageServer(Send send);
+    LanguageServer(Send send, Post post);
     ~LanguageServer();
     LanguageServer(const LanguageServer&) = delete;
     LanguageServer& operator=(const LanguageServer&) = delete;

@@ -61,6 +61,8 @@ struct ServerContext {
     std::function<void(std::string method, NotificationHandler)> onNotification;
     std::function<void(std::string_view method, json::value params)> notify;
     std::function<void(std::string_view method, json::value params, ResponseHandler)> request;
+    // Runs `task` later on the event loop, after the messages already queued.
+    std::function<void(std::function<void()> task)> defer;
 };
 
 void registerTextSync(ServerContext& ctx);

@@ -1,12 +1,38 @@
 // Text synchronisation: didOpen / didChange (incremental) / didClose / didSave,
 // feeding the workspace, which keeps each document's syntax tree in step.
+//
+// A keystroke's reparse gets a small budget on the event loop; a parse that needs
+// more (some edits make tree-sitter re-lex the rest of the file) continues in
+// slices queued behind incoming messages, so no message waits on a long parse.
 #include "lsp/ServerContext.h"
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 namespace flint::lsp {
 
+namespace {
+
+using namespace std::chrono_literals;
+constexpr auto kKeystrokeParseBudget = 500us;
+constexpr auto kIdleParseSlice = 1000us;
+
+// Queues the next slice of a pending parse, once per document.
+void continueParseLater(ServerContext& ctx, const std::shared_ptr<std::set<std::string>>& queued,
+                        const std::string& uri) {
+    if (!queued->insert(uri).second) return;
+    ctx.defer([&ctx, queued, uri] {
+        queued->erase(uri);
+        Document* doc = ctx.workspace.find(uri);
+        if (doc && !doc->continueParse(kIdleParseSlice)) continueParseLater(ctx, queued, uri);
+    });
+}
+
+} // namespace
+
 void registerTextSync(ServerContext& ctx) {
+    auto parseQueued = std::make_shared<std::set<std::string>>();
     ctx.capabilities["textDocumentSync"] = json::object{
         {"openClose", true},
         {"change", 2},  // TextDocumentSyncKind.Incremental
@@ -23,7 +49,7 @@ void registerTextSync(ServerContext& ctx) {
                       doc.text().lineCount(), doc.language() ? doc.language()->name() : "none");
     });
 
-    ctx.onNotification("textDocument/didChange", [&ctx](const json::value& params) {
+    ctx.onNotification("textDocument/didChange", [&ctx, parseQueued](const json::value& params) {
         DidChangeTextDocumentParams p;
         std::string error;
         if (!fromJSON(params, p, error)) return spdlog::warn("textDocument/didChange: {}", error);
@@ -31,8 +57,11 @@ void registerTextSync(ServerContext& ctx) {
             doc && p.textDocument.version <= doc->version())
             spdlog::warn("didChange for {}: version {} does not follow {}", doc->uri(),
                          p.textDocument.version, doc->version());
-        error = ctx.workspace.change(p.textDocument.uri, p.textDocument.version, p.contentChanges, ctx.encoding);
-        if (!error.empty()) spdlog::warn("{}", error);
+        error = ctx.workspace.change(p.textDocument.uri, p.textDocument.version, p.contentChanges,
+                                     ctx.encoding, kKeystrokeParseBudget);
+        if (!error.empty()) return spdlog::warn("{}", error);
+        if (ctx.workspace.find(p.textDocument.uri)->parsePending())
+            continueParseLater(ctx, parseQueued, p.textDocument.uri);
     });
 
     ctx.onNotification("textDocument/didClose", [&ctx](const json::value& params) {

@@ -11,7 +11,8 @@ Document::Document(std::string uri, std::string languageId, int64_t version, std
 }
 
 void Document::applyChanges(std::span<const ContentChange> changes, int64_t version,
-                            PositionEncoding encoding) {
+                            PositionEncoding encoding,
+                            std::optional<std::chrono::microseconds> parseBudget) {
     bool replacedWhole = false;
     for (const ContentChange& change : changes) {
         if (!change.range) {
@@ -26,7 +27,16 @@ void Document::applyChanges(std::span<const ContentChange> changes, int64_t vers
     if (!language_) return;
     // After a full replacement nothing of the old tree is reusable.
     if (replacedWhole) syntax_ = std::make_unique<SyntaxTree>(*language_, text_.str());
-    else if (!changes.empty()) syntax_->reparse(text_.str());
+    else if (!changes.empty()) syntax_->reparse(text_.str(), parseBudget);
+}
+
+const SyntaxTree* Document::parsedSyntax() {
+    if (parsePending()) syntax_->reparse(text_.str());
+    return syntax_.get();
+}
+
+bool Document::continueParse(std::chrono::microseconds budget) {
+    return !parsePending() || syntax_->reparse(text_.str(), budget);
 }
 
 } // namespace flint

@@ -33,14 +33,22 @@ public:
     const std::string& languageId() const { return languageId_; }
     int64_t version() const { return version_; }
     const Text& text() const { return text_; }
-    // Null for languages without a grammar: they work as plain text.
+    // Null for languages without a grammar: they work as plain text. While a parse
+    // is pending the tree's positions are right but its structure may lag the text.
     const SyntaxTree* syntax() const { return syntax_.get(); }
+    // The tree, parsed up to the current text (finishing a pending parse first).
+    const SyntaxTree* parsedSyntax();
+    bool parsePending() const { return syntax_ && !syntax_->upToDate(); }
+    // Resumes a pending parse for at most `budget`; true once the tree is current.
+    bool continueParse(std::chrono::microseconds budget);
     const Language* language() const { return language_; }
 
     // Applies changes in order (each range refers to the text after the previous
-    // change, as LSP specifies), then reparses once.
+    // change, as LSP specifies), then reparses once, within `parseBudget` if given
+    // (see SyntaxTree::reparse; continueParse() finishes the job).
     void applyChanges(std::span<const ContentChange> changes, int64_t version,
-                      PositionEncoding encoding);
+                      PositionEncoding encoding,
+                      std::optional<std::chrono::microseconds> parseBudget = std::nullopt);
 
 private:
     std::string uri_;

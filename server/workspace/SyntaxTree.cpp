@@ -9,6 +9,21 @@ namespace {
 
 TSPoint toTs(BytePoint p) { return {p.row, p.column}; }
 
+const char* readText(void* payload, uint32_t byte, TSPoint, uint32_t* bytesRead) {
+    const auto* text = static_cast<const std::string_view*>(payload);
+    if (byte >= text->size()) {
+        *bytesRead = 0;
+        return "";
+    }
+    *bytesRead = static_cast<uint32_t>(text->size() - byte);
+    return text->data() + byte;
+}
+
+bool pastDeadline(TSParseState* state) {
+    const auto* deadline = static_cast<const std::chrono::steady_clock::time_point*>(state->payload);
+    return std::chrono::steady_clock::now() > *deadline;
+}
+
 // "scope.function" with prefix "scope" → "function"; "scope" → "".
 std::optional<std::string_view> captureKind(std::string_view capture, std::string_view prefix) {
     if (!capture.starts_with(prefix)) return std::nullopt;
@@ -32,16 +47,32 @@ SyntaxTree::~SyntaxTree() {
 }
 
 void SyntaxTree::edit(const ByteEdit& e) {
+    upToDate_ = false;
+    if (halted_) {
+        ts_parser_reset(parser_);
+        halted_ = false;
+    }
     if (!tree_) return;
     const TSInputEdit input{e.startByte,          e.oldEndByte,          e.newEndByte,
                             toTs(e.startPoint),   toTs(e.oldEndPoint),   toTs(e.newEndPoint)};
     ts_tree_edit(tree_, &input);
 }
 
-void SyntaxTree::reparse(std::string_view text) {
-    TSTree* next = ts_parser_parse_string(parser_, tree_, text.data(), static_cast<uint32_t>(text.size()));
+bool SyntaxTree::reparse(std::string_view text, std::optional<std::chrono::microseconds> budget) {
+    TSInput input{&text, &readText, TSInputEncodingUTF8, nullptr};
+    const auto deadline = std::chrono::steady_clock::now() + budget.value_or(std::chrono::microseconds(0));
+    TSParseOptions options{const_cast<std::chrono::steady_clock::time_point*>(&deadline),
+                           budget ? &pastDeadline : nullptr};
+    TSTree* next = ts_parser_parse_with_options(parser_, tree_, input, options);
+    if (!next) {
+        halted_ = true;
+        return false;
+    }
+    halted_ = false;
+    upToDate_ = true;
     if (tree_) ts_tree_delete(tree_);
     tree_ = next;
+    return true;
 }
 
 std::vector<std::string> SyntaxTree::nodePath(uint32_t byte) const {

@@ -10,10 +10,11 @@ Document& Workspace::open(std::string uri, std::string languageId, int64_t versi
 }
 
 std::string Workspace::change(const std::string& uri, int64_t version,
-                              std::span<const ContentChange> changes, PositionEncoding encoding) {
+                              std::span<const ContentChange> changes, PositionEncoding encoding,
+                              std::optional<std::chrono::microseconds> parseBudget) {
     Document* document = find(uri);
     if (!document) return "didChange for a document that is not open: " + uri;
-    document->applyChanges(changes, version, encoding);
+    document->applyChanges(changes, version, encoding, parseBudget);
     return {};
 }
 

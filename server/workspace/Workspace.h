@@ -21,7 +21,8 @@ public:
     Document& open(std::string uri, std::string languageId, int64_t version, std::string text);
     // Returns an empty string on success, else why the change was refused.
     std::string change(const std::string& uri, int64_t version,
-                       std::span<const ContentChange> changes, PositionEncoding encoding);
+                       std::span<const ContentChange> changes, PositionEncoding encoding,
+                       std::optional<std::chrono::microseconds> parseBudget = std::nullopt);
     bool close(const std::string& uri);
 
     Document* find(const std::string& uri);

@@ -1,6 +1,7 @@
 // JSON-RPC and lifecycle behaviour of the server, driven without a transport.
 #include "lsp/LanguageServer.h"
 #include "lsp/ServerContext.h"
+#include "workspace/SyntaxTree.h"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -13,7 +14,20 @@ namespace {
 
 struct Harness {
     std::vector<json::value> sent;
-    LanguageServer server{[this](std::string payload) { sent.push_back(json::parse(payload)); }};
+    std::vector<std::function<void()>> deferred;  // the event loop's queue, run by drain()
+    LanguageServer server{[this](std::string payload) { sent.push_back(json::parse(payload)); },
+                          [this](std::function<void()> task) { deferred.push_back(std::move(task)); }};
+
+    size_t drain() {
+        size_t ran = 0;
+        while (!deferred.empty()) {
+            auto task = std::move(deferred.front());
+            deferred.erase(deferred.begin());
+            task();
+            ++ran;
+        }
+        return ran;
+    }
 
     void raw(std::string_view payload) { server.onMessage(payload); }
     void request(int id, std::string_view method, json::value params = json::object{}) {
@@ -281,4 +295,36 @@ TEST_CASE("text sync and flint/inspect over the protocol, in UTF-16") {
     h.request(4, "flint/inspect", json::object{{"textDocument", json::object{{"uri", "file:///t.py"}}},
                                                {"position", json::object{{"line", 0}, {"character", 0}}}});
     CHECK(h.errorCode(h.take()) == ErrorCode::InvalidParams);
+}
+
+TEST_CASE("a parse that outgrows the keystroke budget finishes on the loop, and inspect never sees a lagging tree") {
+    Harness h;
+    h.initialize();
+    std::string text;
+    for (int i = 0; i < 3000; ++i) text += "def f" + std::to_string(i) + "(x):\n    return x\n";
+    h.open("file:///big.py", "python", text);
+    // Typing at column 0 of a def line makes tree-sitter re-lex what follows.
+    uint32_t column = 0;
+    int version = 1;
+    for (char c : std::string("  if x:")) {
+        h.notify("textDocument/didChange", json::object{
+            {"textDocument", json::object{{"uri", "file:///big.py"}, {"version", ++version}}},
+            {"contentChanges", json::array{json::object{
+                {"range", json::object{{"start", json::object{{"line", 3000}, {"character", column}}},
+                                       {"end", json::object{{"line", 3000}, {"character", column}}}}},
+                {"text", std::string(1, c)}}}}});
+        ++column;
+    }
+    Document* doc = h.server.context().workspace.find("file:///big.py");
+    h.drain();
+    CHECK_FALSE(doc->parsePending());
+    SyntaxTree fresh(*doc->language(), doc->text().str());
+    auto sexp = [](TSNode node) {
+        char* raw = ts_node_string(node);
+        std::string out(raw);
+        std::free(raw);
+        return out;
+    };
+    CHECK(sexp(doc->syntax()->root()) == sexp(fresh.root()));
+    CHECK(h.sent.empty());
 }

@@ -52,24 +52,23 @@ size_t snap(std::string_view text, size_t offset) {
 }
 
 struct Sample {
-    const char* language;
-    const char* languageId;
-    const char* file;
+    std::string language;
+    std::string languageId;
+    std::string file;  // under fixtures/languages/
 };
 
-const Sample kSamples[] = {
-    {"python", "python", "languages/python/sample.py"},
-    {"javascript", "javascript", "languages/javascript/sample.js"},
-    {"typescript", "typescript", "languages/typescript/sample.ts"},
-    {"tsx", "typescriptreact", "languages/tsx/sample.tsx"},
-    {"c", "c", "languages/c/sample.c"},
-    {"cpp", "cpp", "languages/cpp/sample.cpp"},
-    {"go", "go", "languages/go/sample.go"},
-    {"rust", "rust", "languages/rust/sample.rs"},
-    {"java", "java", "languages/java/sample.java"},
-    {"json", "json", "languages/json/sample.json"},
-    {"bash", "shellscript", "languages/bash/sample.sh"},
-};
+// One sample file per language, as listed in fixtures/languages/cases.json.
+std::vector<Sample> samples() {
+    std::vector<Sample> out;
+    const json::value cases = json::parse(fixture("languages/cases.json"));
+    for (const json::value& c : cases.as_array()) {
+        Sample s{std::string(c.at("lang").as_string()), std::string(c.at("languageId").as_string()),
+                 std::string(c.at("file").as_string())};
+        if (std::none_of(out.begin(), out.end(), [&](const Sample& o) { return o.language == s.language; }))
+            out.push_back(std::move(s));
+    }
+    return out;
+}
 
 } // namespace
 
@@ -167,10 +166,12 @@ TEST_CASE("fixture cases: scopes, node paths, imports and definitions per langua
 // usually break the syntax), then undoes them one by one: every round ends on the
 // clean original text after incremental passes through broken states.
 TEST_CASE("an incrementally updated tree equals a fresh parse after random edits") {
-    for (const Sample& sample : kSamples) {
-        const std::string original = fixture(sample.file);
+    const std::vector<Sample> all = samples();
+    CHECK(all.size() == 11);
+    for (const Sample& sample : all) {
+        const std::string original = fixture("languages/" + sample.file);
         std::mt19937 rng(static_cast<unsigned>(std::hash<std::string_view>{}(sample.language)));
-        Document doc(std::string("file:///") + sample.file, sample.languageId, 1, original);
+        Document doc("file:///" + sample.file, sample.languageId, 1, original);
         REQUIRE(doc.syntax());
         REQUIRE_FALSE(doc.syntax()->hasErrors());
         INFO(sample.language);
@@ -239,4 +240,48 @@ TEST_CASE("a full-text change replaces the document and its tree") {
     CHECK(doc.version() == 5);
     SyntaxTree fresh(*doc.language(), doc.text().str());
     CHECK(compareTrees(doc.syntax()->root(), fresh.root()) == "");
+}
+
+TEST_CASE("a budgeted reparse halts, resumes with the same text, and restarts after another edit") {
+    using namespace std::chrono_literals;
+    std::string source;
+    for (int i = 0; i < 2000; ++i) source += "def f" + std::to_string(i) + "(x):\n    return [x, " + std::to_string(i) + "]\n";
+    const Language& python = *LanguageRegistry::get().byName("python");
+    Text text(source);
+    SyntaxTree tree(python, text.str());
+    REQUIRE(tree.upToDate());
+
+    // An unclosed bracket near the top: everything after it is lexed again.
+    tree.edit(text.replace(text.lineStart(1) + 11, text.lineStart(1) + 11, "(["));
+    CHECK_FALSE(tree.upToDate());
+    // A zero budget stops at tree-sitter's first progress check.
+    REQUIRE_FALSE(tree.reparse(text.str(), 0us));
+    CHECK_FALSE(tree.upToDate());
+    int slices = 1;
+    while (!tree.reparse(text.str(), 0us) && slices < 1000000) ++slices;
+    CHECK(slices > 1);
+    REQUIRE(tree.upToDate());
+    CHECK(compareTrees(tree.root(), SyntaxTree(python, text.str()).root()) == "");
+
+    // Halt again, then edit: the partial parse is dropped and the next one is for the new text.
+    tree.edit(text.replace(text.lineStart(3) + 4, text.lineStart(3) + 4, "{"));
+    REQUIRE_FALSE(tree.reparse(text.str(), 0us));
+    tree.edit(text.replace(text.lineStart(5) + 4, text.lineStart(5) + 4, "x = "));
+    REQUIRE(tree.reparse(text.str()));
+    CHECK(compareTrees(tree.root(), SyntaxTree(python, text.str()).root()) == "");
+}
+
+TEST_CASE("Document::parsedSyntax finishes a pending parse") {
+    using namespace std::chrono_literals;
+    std::string source;
+    for (int i = 0; i < 2000; ++i) source += "def f" + std::to_string(i) + "(x):\n    return [x, " + std::to_string(i) + "]\n";
+    Document doc("file:///a.py", "python", 1, source);
+    // An unclosed bracket: every later token is lexed again, far past the first progress check.
+    const ContentChange change{TextRange{{1, 11}, {1, 11}}, "(["};
+    doc.applyChanges({&change, 1}, 2, PositionEncoding::Utf16, 0us);
+    CHECK(doc.parsePending());
+    CHECK(doc.version() == 2);
+    const SyntaxTree* tree = doc.parsedSyntax();
+    CHECK_FALSE(doc.parsePending());
+    CHECK(compareTrees(tree->root(), SyntaxTree(*doc.language(), doc.text().str()).root()) == "");
 }
