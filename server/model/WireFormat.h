@@ -1,0 +1,75 @@
+#pragma once
+// The wire formats Flint speaks to models: how to write a request body and how to
+// read each streamed event. One small file per format under model/formats/; they
+// know nothing of documents, LSP or sockets.
+//
+//   const WireFormat* format = findWireFormat("openai-chat");
+//   std::string body = format->requestBody(request);   // POST to endpoint + format->path()
+//   StreamDecoder decoder(*format);                    // then feed it the response body
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flint {
+
+struct ContextSnippet {
+    std::string path;
+    std::string text;
+};
+
+// What Flint asks of a model. Chat-style formats use `system` and `user`; fill-in-
+// the-middle formats use `prefix`, `suffix` and `extra`.
+struct ModelRequest {
+    std::string model;
+    std::string system;
+    std::string user;
+    std::optional<std::string> prediction;  // Predicted Outputs: text the answer mostly repeats
+    std::string prefix;
+    std::string suffix;
+    std::vector<ContextSnippet> extra;
+    int maxTokens = 256;
+    std::optional<double> temperature;
+    std::vector<std::string> stop;
+};
+
+// What one streamed event means: new text, the serving model, or the end.
+struct StreamUpdate {
+    enum class End {
+        None,       // more to come
+        Stop,       // the model finished (end of turn or a stop sequence)
+        Length,     // the token limit cut it short
+        Truncated,  // the body ended without the format's end marker
+        Error,      // the provider reported an error, or sent something unreadable
+    };
+    std::string text;
+    std::string model;  // the model that served the request, when the event names it
+    End end = End::None;
+    std::string error;  // End::Error: what went wrong
+};
+
+std::string_view toString(StreamUpdate::End end);
+
+class WireFormat {
+public:
+    enum class Framing { ServerSentEvents, NewlineDelimitedJson };
+
+    virtual ~WireFormat() = default;
+    // The configuration name: "openai-responses", "openai-chat", "openai-completions",
+    // "llama-infill", "ollama".
+    virtual std::string_view kind() const = 0;
+    // Appended to the configured endpoint: "/chat/completions", "/infill", ...
+    virtual std::string_view path() const = 0;
+    virtual Framing framing() const = 0;
+    virtual std::string requestBody(const ModelRequest& request) const = 0;
+    // Decodes one event: an SSE event (its type and data), an NDJSON line (type
+    // empty) or a WebSocket message (type empty). Fills `out`.
+    virtual void decode(std::string_view type, std::string_view payload, StreamUpdate& out) const = 0;
+};
+
+const WireFormat* findWireFormat(std::string_view kind);
+std::span<const WireFormat* const> wireFormats();
+
+} // namespace flint

@@ -1,0 +1,54 @@
+// OpenAI-style completions with a suffix, for fill-in-the-middle
+// (POST {endpoint}/completions: vLLM, DeepSeek, Mistral-style FIM endpoints):
+// SSE events with choices[0].text, a finish_reason, then `data: [DONE]`.
+#include "model/formats/Json.h"
+
+namespace flint::formats {
+
+namespace {
+
+class OpenAiCompletions final : public WireFormat {
+public:
+    std::string_view kind() const override { return "openai-completions"; }
+    std::string_view path() const override { return "/completions"; }
+    Framing framing() const override { return Framing::ServerSentEvents; }
+
+    std::string requestBody(const ModelRequest& r) const override {
+        json::object body{
+            {"model", r.model},
+            {"prompt", r.prefix},
+            {"suffix", r.suffix},
+            {"stream", true},
+            {"max_tokens", r.maxTokens},
+        };
+        if (r.temperature) body["temperature"] = *r.temperature;
+        if (!r.stop.empty()) body["stop"] = toArray(r.stop);
+        return json::serialize(body);
+    }
+
+    void decode(std::string_view, std::string_view payload, StreamUpdate& out) const override {
+        if (payload == "[DONE]") {
+            out.end = StreamUpdate::End::Stop;
+            return;
+        }
+        auto event = parseEvent(payload, out);
+        if (!event || takeError(*event, out)) return;
+        out.model = text(field(&*event, "model"));
+        const json::value* choices = field(&*event, "choices");
+        if (!choices || !choices->is_array() || choices->as_array().empty()) return;
+        const json::value& choice = choices->as_array().front();
+        out.text = text(field(&choice, "text"));
+        const std::string_view finish = text(field(&choice, "finish_reason"));
+        if (finish == "length") out.end = StreamUpdate::End::Length;
+        else if (!finish.empty()) out.end = StreamUpdate::End::Stop;
+    }
+};
+
+} // namespace
+
+const WireFormat& openAiCompletionsFormat() {
+    static const OpenAiCompletions format;
+    return format;
+}
+
+} // namespace flint::formats
