@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Sets Flint up on Debian bookworm: installs the toolchain and libraries (apt), the
+# pinned tree-sitter runtime and grammars (npm ci), builds flint-lsp, and shows it
+# working in a short scripted editor session. Safe to run again.
+#   bash scripts/setup.sh            # everything, then the demo
+#   bash scripts/setup.sh --no-demo  # everything but the demo
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+# Boost 1.81 only: Debian's unversioned libboost-*-dev is 1.74 and has no Boost.JSON.
+packages=(
+  build-essential cmake ninja-build ccache git pkg-config
+  libboost1.81-dev libboost-json1.81-dev libboost-filesystem1.81-dev
+  libboost-system1.81-dev libboost-url1.81-dev
+  libssl-dev libspdlog-dev libfmt-dev catch2
+)
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+echo "== apt: installing build dependencies"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
+
+echo "== npm: pinned tree-sitter runtime and grammars (package-lock.json)"
+npm ci --no-audit --no-fund
+
+echo "== build: flint-lsp"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build
+
+if [ "${1:-}" != "--no-demo" ]; then
+  echo "== demo"
+  node scripts/demo.mjs build/server/flint-lsp
+fi

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs Flint's whole test suite: unit and integration tests (ctest) on the normal
+# build, then again on a build with AddressSanitizer + UndefinedBehaviorSanitizer.
+# Needs scripts/setup.sh to have run once (it installs the dependencies).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+echo "== build (RelWithDebInfo)"
+[ -f build/build.ninja ] || cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build
+echo "== tests"
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+echo "== build (ASan + UBSan)"
+[ -f build-asan/build.ninja ] || cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLINT_SANITIZE=ON
+cmake --build build-asan
+echo "== tests under ASan + UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$jobs"

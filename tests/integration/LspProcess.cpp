@@ -1,0 +1,145 @@
+#include "LspProcess.h"
+
+#include "lsp/Framing.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/process/args.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/pipe.hpp>
+#include <catch2/catch.hpp>
+
+#include <deque>
+#include <fstream>
+#include <poll.h>
+#include <sstream>
+#include <unistd.h>
+
+namespace bp = boost::process;
+
+namespace flint::test {
+
+struct LspProcess::Impl {
+    bp::pipe in;
+    bp::pipe out;
+    std::string stderrPath;
+    bp::child child;
+    lsp::MessageReader reader;
+    std::deque<std::string> ready;  // framed payloads not yet handed out
+    bool stdoutClosed = false;
+};
+
+LspProcess::LspProcess(std::vector<std::string> args) : impl_(std::make_unique<Impl>()) {
+    char path[] = "/tmp/flint-test-stderr-XXXXXX";
+    const int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    ::close(fd);
+    impl_->stderrPath = path;
+    impl_->child = bp::child(std::string(FLINT_LSP_BINARY), bp::args(args), bp::std_in < impl_->in,
+                             bp::std_out > impl_->out, bp::std_err > impl_->stderrPath);
+}
+
+LspProcess::~LspProcess() {
+    if (impl_->child.running()) {
+        impl_->child.terminate();
+    }
+    if (impl_->child.valid()) impl_->child.wait();
+    ::unlink(impl_->stderrPath.c_str());
+}
+
+void LspProcess::writeRaw(std::string_view bytes) {
+    size_t written = 0;
+    while (written < bytes.size()) {
+        const ssize_t n = ::write(impl_->in.native_sink(), bytes.data() + written, bytes.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        REQUIRE(n > 0);
+        written += static_cast<size_t>(n);
+    }
+}
+
+void LspProcess::send(const json::value& message) { writeRaw(lsp::frame(json::serialize(message))); }
+
+void LspProcess::request(int64_t id, std::string_view method, json::value params) {
+    send(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
+}
+
+void LspProcess::notify(std::string_view method, json::value params) {
+    send(json::object{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
+}
+
+std::optional<json::value> LspProcess::next(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::vector<lsp::MessageReader::Event> events;
+    while (impl_->ready.empty() && !impl_->stdoutClosed) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return std::nullopt;
+        pollfd fd{impl_->out.native_source(), POLLIN, 0};
+        const int ready = ::poll(&fd, 1, static_cast<int>(left.count()));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) return std::nullopt;
+        char buffer[65536];
+        const ssize_t n = ::read(impl_->out.native_source(), buffer, sizeof buffer);
+        if (n <= 0) {
+            impl_->stdoutClosed = true;
+            break;
+        }
+        impl_->reader.feed(std::string_view(buffer, static_cast<size_t>(n)), events);
+        for (auto& event : events) {
+            if (event.isError()) ++framingErrors_;
+            else impl_->ready.push_back(std::move(event.text));
+        }
+        events.clear();
+    }
+    if (impl_->ready.empty()) return std::nullopt;
+    std::string payload = std::move(impl_->ready.front());
+    impl_->ready.pop_front();
+    return json::parse(payload);
+}
+
+json::value LspProcess::responseTo(int64_t id, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto message = next(std::max(left, std::chrono::milliseconds(0)));
+        INFO("waiting for the response to request " << id << "; server stderr:\n" << stderrText());
+        REQUIRE(message);
+        const json::object& o = message->as_object();
+        if (!o.contains("method") && o.contains("id") && o.at("id") == id) return *message;
+        others.push_back(std::move(*message));
+    }
+}
+
+void LspProcess::closeStdin() { impl_->in.close(); }
+
+std::optional<int> LspProcess::waitExit(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!impl_->stdoutClosed) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return std::nullopt;
+        auto message = next(left);
+        if (message) others.push_back(std::move(*message));
+    }
+    // stdout closes as the process exits; wait() now returns at once.
+    impl_->child.wait();
+    return impl_->child.exit_code();
+}
+
+std::string LspProcess::stderrText() const {
+    std::ifstream in(impl_->stderrPath);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+json::value position(uint32_t line, uint32_t character) {
+    return json::object{{"line", line}, {"character", character}};
+}
+
+json::value range(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2) {
+    return json::object{{"start", position(l1, c1)}, {"end", position(l2, c2)}};
+}
+
+json::value textDocument(std::string_view uri) { return json::object{{"uri", uri}}; }
+
+} // namespace flint::test

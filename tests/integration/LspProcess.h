@@ -1,0 +1,59 @@
+#pragma once
+// Drives the real flint-lsp binary over pipes, the way an editor does: framed
+// JSON-RPC on stdin/stdout, stderr captured to a file. Every wait has a deadline;
+// nothing sleeps.
+//
+//   LspProcess server;                        // spawns flint-lsp --stdio
+//   server.request(1, "initialize", {...});
+//   json::value reply = server.responseTo(1);
+//   server.notify("exit");
+//   CHECK(server.waitExit() == 1);
+
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace flint::test {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+class LspProcess {
+public:
+    explicit LspProcess(std::vector<std::string> args = {"--stdio"});
+    ~LspProcess();
+
+    void writeRaw(std::string_view bytes);
+    void send(const json::value& message);
+    void request(int64_t id, std::string_view method, json::value params = json::object{});
+    void notify(std::string_view method, json::value params = json::object{});
+
+    // The next message the server sends, or nothing if none comes in time (or stdout closed).
+    std::optional<json::value> next(std::chrono::milliseconds timeout = 10s);
+    // The response with this id; other messages met on the way are kept in `others`.
+    json::value responseTo(int64_t id, std::chrono::milliseconds timeout = 10s);
+    std::vector<json::value> others;
+
+    void closeStdin();
+    // Waits for stdout to close and returns the exit code; nothing if it does not exit in time.
+    std::optional<int> waitExit(std::chrono::milliseconds timeout = 10s);
+    std::string stderrText() const;
+    // Bytes on stdout that were not well-framed protocol (must stay zero).
+    size_t framingErrors() const { return framingErrors_; }
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    size_t framingErrors_ = 0;
+};
+
+// Shortcuts for building LSP params in tests.
+json::value position(uint32_t line, uint32_t character);
+json::value range(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2);
+json::value textDocument(std::string_view uri);
+
+} // namespace flint::test
