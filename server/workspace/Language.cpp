@@ -81,12 +81,14 @@ std::unique_ptr<Query> Query::compile(const TSLanguage* grammar, std::string_vie
             std::span<const TSQueryPredicateStep> args(steps + i, end - i);
             i = end + 1;
             if (args.empty() || args[0].type != TSQueryPredicateStepTypeString) continue;
-            uint32_t len = 0;
-            const std::string op(ts_query_string_value_for_id(raw, args[0].value_id, &len), len);
+            // Separate statements: the length is written by the call, so it must not be
+            // read in the same full-expression (argument order is unspecified).
             auto stringArg = [&](size_t k) {
                 uint32_t n = 0;
-                return std::string(ts_query_string_value_for_id(raw, args[k].value_id, &n), n);
+                const char* value = ts_query_string_value_for_id(raw, args[k].value_id, &n);
+                return std::string(value, n);
             };
+            const std::string op = stringArg(0);
             Predicate p;
             if (op == "eq?" || op == "not-eq?") p.op = op == "eq?" ? Predicate::Op::Eq : Predicate::Op::NotEq;
             else if (op == "match?" || op == "not-match?")
@@ -279,6 +281,11 @@ LanguageRegistry::LanguageRegistry() {
             language->sources_[Language::index(kind)] = resolveQuery(entry, kind);
         languages_.push_back(std::move(language));
     }
+}
+
+void LanguageRegistry::compileAllQueries() const {
+    for (const auto& language : languages_)
+        for (QueryKind kind : {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions}) language->query(kind);
 }
 
 const Language* LanguageRegistry::forLanguageId(std::string_view languageId) const {

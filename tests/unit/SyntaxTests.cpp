@@ -101,6 +101,30 @@ TEST_CASE("languages are found by LSP languageId and by file extension") {
     CHECK(registry.forDocument("plaintext", "file:///a.go") == nullptr);
 }
 
+TEST_CASE("query predicates filter matches") {
+    const Language& python = *LanguageRegistry::get().byName("python");
+    const std::string text = "import os\nx = 1\nname = 'a'\nclass C:\n    pass\n";
+    SyntaxTree tree(python, text);
+    auto count = [&](std::string_view source) {
+        std::string error;
+        auto query = Query::compile(python.grammar(), source, error);
+        REQUIRE(query);
+        int n = 0;
+        query->forEachMatch(tree.root(), text, 0, UINT32_MAX, [&](const QueryMatch&) { ++n; });
+        return n;
+    };
+    CHECK(count("((identifier) @id)") == 4);
+    CHECK(count("((identifier) @id (#eq? @id \"name\"))") == 1);
+    CHECK(count("((identifier) @id (#not-eq? @id \"name\"))") == 3);
+    CHECK(count("((identifier) @id (#match? @id \"^[a-z]$\"))") == 1);
+    CHECK(count("((identifier) @id (#not-match? @id \"^[a-z]$\"))") == 3);
+    CHECK(count("((identifier) @id (#any-of? @id \"os\" \"C\" \"zz\"))") == 2);
+    CHECK(count("((assignment left: (identifier) @a right: (_) @b) (#eq? @a @b))") == 0);
+    std::string error;
+    CHECK_FALSE(Query::compile(python.grammar(), "((identifier) @id (#match? @id \"[\"))", error));
+    CHECK(error.find("bad regex") != std::string::npos);
+}
+
 TEST_CASE("query files may inherit another language's patterns") {
     const Language* ts = LanguageRegistry::get().byName("typescript");
     const std::string& source = ts->querySource(QueryKind::Scopes);
