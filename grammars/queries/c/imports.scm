@@ -1,0 +1,3 @@
+; C imports.
+
+(preproc_include) @import

@@ -1,0 +1,7 @@
+; C++ imports.
+
+(preproc_include) @import
+
+; using namespace std;
+(using_declaration
+  "namespace") @import

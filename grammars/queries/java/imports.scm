@@ -1,0 +1,3 @@
+; Java imports (including static and on-demand imports).
+
+(import_declaration) @import

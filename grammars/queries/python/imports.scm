@@ -1,0 +1,7 @@
+; Python imports: one @import per statement.
+
+(import_statement) @import
+
+(import_from_statement) @import
+
+(future_import_statement) @import

@@ -1,0 +1,5 @@
+; Rust imports.
+
+(use_declaration) @import
+
+(extern_crate_declaration) @import
