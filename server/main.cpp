@@ -3,6 +3,7 @@
 #include "lsp/LanguageServer.h"
 #include "lsp/StdioTransport.h"
 #include "support/Logging.h"
+#include "workspace/Language.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #ifndef FLINT_VERSION
 #define FLINT_VERSION "0.0.0"
@@ -81,10 +83,13 @@ int main(int argc, char** argv) {
         });
 
     spdlog::info("flint-lsp {} started (pid {})", FLINT_VERSION, ::getpid());
+    // Queries compile on the second core while the client initializes.
+    std::thread warmQueries([] { flint::LanguageRegistry::get().compileAllQueries(); });
     auto work = boost::asio::make_work_guard(loop);
     transport->start();
     loop.run();
     transport->stop();
+    warmQueries.join();
     const int code = server.exitCode().value_or(1);
     spdlog::info("flint-lsp exiting with code {}", code);
     spdlog::shutdown();

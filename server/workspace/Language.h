@@ -97,6 +97,10 @@ public:
     // The language for an opened document: its languageId first, else its extension.
     const Language* forDocument(std::string_view languageId, std::string_view uri) const;
     std::span<const std::unique_ptr<Language>> all() const { return languages_; }
+    // Compiles every query now. Some take long (C++'s ~0.3 s in all): flint-lsp runs
+    // this on a background thread at start-up so no request waits for it. Safe to
+    // run beside readers: each query compiles once (std::call_once).
+    void compileAllQueries() const;
 
 private:
     LanguageRegistry();
