@@ -1,0 +1,81 @@
+#include "ScriptedModelServer.h"
+
+#include "model/HttpClient.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/process/args.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/pipe.hpp>
+#include <catch2/catch.hpp>
+
+namespace bp = boost::process;
+
+namespace flint::test {
+
+bool runUntil(boost::asio::io_context& loop, const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    loop.restart();
+    while (!done()) {
+        const auto left = deadline - std::chrono::steady_clock::now();
+        if (left <= std::chrono::steady_clock::duration::zero()) return false;
+        if (loop.run_one_for(left) == 0 && loop.stopped()) loop.restart();
+    }
+    return true;
+}
+
+struct ScriptedModelServer::Impl {
+    boost::asio::io_context& loop;
+    bp::opstream in;
+    bp::ipstream out;
+    bp::child child;
+    std::unique_ptr<HttpClient> control;
+    explicit Impl(boost::asio::io_context& l) : loop(l) {}
+};
+
+ScriptedModelServer::ScriptedModelServer(boost::asio::io_context& loop) : impl_(std::make_unique<Impl>(loop)) {
+    impl_->child = bp::child(std::string(FLINT_NODE), bp::args({std::string(FLINT_MODEL_SERVER), "--port", "0"}),
+                             bp::std_in < impl_->in, bp::std_out > impl_->out);
+    std::string line;
+    REQUIRE(std::getline(impl_->out, line));
+    port_ = static_cast<uint16_t>(boost::json::parse(line).at("port").as_int64());
+    REQUIRE(port_ > 0);
+    impl_->control = std::make_unique<HttpClient>(loop, endpoint(""));
+}
+
+ScriptedModelServer::~ScriptedModelServer() {
+    impl_->control.reset();
+    impl_->in.pipe().close();  // the server exits when its stdin closes
+    impl_->child.wait();
+}
+
+Endpoint ScriptedModelServer::endpoint(const std::string& basePath) const {
+    Endpoint e;
+    e.host = "127.0.0.1";
+    e.port = port_;
+    e.basePath = basePath;
+    return e;
+}
+
+boost::json::value ScriptedModelServer::control(const std::string& method, const std::string& target,
+                                                const std::string& body) {
+    std::string response;
+    bool done = false;
+    std::string error;
+    HttpRequest request;
+    request.method = method;
+    request.target = target;
+    request.body = body;
+    auto call = impl_->control->send(request, {
+        .onHead = nullptr,
+        .onBody = [&](std::string_view bytes) { response.append(bytes); },
+        .onDone = [&](const std::string& e) { error = e, done = true; },
+    });
+    INFO("control " << method << " " << target);
+    REQUIRE(runUntil(impl_->loop, [&] { return done; }, 15s));
+    REQUIRE(error.empty());
+    return boost::json::parse(response);
+}
+
+} // namespace flint::test
