@@ -35,7 +35,7 @@ public:
 
     uint16_t port() const { return port_; }
     Endpoint endpoint(const std::string& basePath = "/v1") const;
-    // A control request, answered synchronously by running the loop.
+    // A control request, answered synchronously by running the loop (throws on failure).
     boost::json::value control(const std::string& method, const std::string& target, const std::string& body = "");
 
 private:

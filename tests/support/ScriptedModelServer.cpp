@@ -8,7 +8,7 @@
 #include <boost/process/child.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
-#include <catch2/catch.hpp>
+#include <stdexcept>
 
 namespace bp = boost::process;
 
@@ -38,9 +38,8 @@ ScriptedModelServer::ScriptedModelServer(boost::asio::io_context& loop) : impl_(
     impl_->child = bp::child(std::string(FLINT_NODE), bp::args({std::string(FLINT_MODEL_SERVER), "--port", "0"}),
                              bp::std_in < impl_->in, bp::std_out > impl_->out);
     std::string line;
-    REQUIRE(std::getline(impl_->out, line));
+    if (!std::getline(impl_->out, line)) throw std::runtime_error("the scripted model server did not start");
     port_ = static_cast<uint16_t>(boost::json::parse(line).at("port").as_int64());
-    REQUIRE(port_ > 0);
     impl_->control = std::make_unique<HttpClient>(loop, endpoint(""));
 }
 
@@ -72,9 +71,9 @@ boost::json::value ScriptedModelServer::control(const std::string& method, const
         .onBody = [&](std::string_view bytes) { response.append(bytes); },
         .onDone = [&](const std::string& e) { error = e, done = true; },
     });
-    INFO("control " << method << " " << target);
-    REQUIRE(runUntil(impl_->loop, [&] { return done; }, 15s));
-    REQUIRE(error.empty());
+    if (!runUntil(impl_->loop, [&] { return done; }, 15s))
+        throw std::runtime_error("no answer to control request " + method + " " + target);
+    if (!error.empty()) throw std::runtime_error("control request " + target + " failed: " + error);
     return boost::json::parse(response);
 }
 
