@@ -15,7 +15,7 @@
 //   POST /__flint/release  lets held streams go on (see holdAfter)
 //   GET  /__flint/requests every model request: {id, method, path, headers, body, connection, aborted, completed}
 //   GET  /__flint/wait?id=N&for=aborted|completed   answers once request N is in that state (or 504 after 10 s)
-// Faults: "429" (with Retry-After), "500", "drop" (close mid-stream), "garbage" (a malformed event),
+// Faults: "429" (with Retry-After), "401", "500", "drop" (close mid-stream), "garbage" (a malformed event),
 //         "stall" (headers, then nothing), "slow-headers" (nothing at all until released), "oversized".
 // holdAfter: N sends N tokens, then waits for /__flint/release before sending the rest.
 import http from "node:http";
@@ -112,6 +112,10 @@ async function stream(req, res, record, s, format) {
   if (s.fault === "429") {
     res.writeHead(429, { "content-type": "application/json", "retry-after": String(s.retryAfter) });
     return res.end(JSON.stringify({ error: { message: "rate limited", type: "rate_limit_exceeded" } }));
+  }
+  if (s.fault === "401") {
+    res.writeHead(401, { "content-type": "application/json" });
+    return res.end(JSON.stringify({ error: { message: "invalid API key", type: "invalid_request_error" } }));
   }
   if (s.fault === "500") {
     res.writeHead(500, { "content-type": "application/json" });
