@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<flint::lsp::StdioTransport> transport;
     flint::lsp::LanguageServer server(
         [&](std::string payload) { transport->write(payload); },
-        [&](std::function<void()> task) { boost::asio::post(loop, std::move(task)); });
+        [&](std::function<void()> task) { boost::asio::post(loop, std::move(task)); }, &loop);
     auto stopIfExiting = [&] {
         if (server.exitCode()) loop.stop();
     };

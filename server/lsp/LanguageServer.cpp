@@ -228,8 +228,9 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
     }
 };
 
-LanguageServer::LanguageServer(Send send, Post post)
+LanguageServer::LanguageServer(Send send, Post post, boost::asio::io_context* loop)
     : impl_(std::make_shared<Impl>(std::move(send), std::move(post))) {
+    impl_->ctx.loop = loop;
     impl_->wire();
 }
 

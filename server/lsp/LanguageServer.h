@@ -16,6 +16,10 @@
 #include <string>
 #include <string_view>
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace flint::lsp {
 
 struct ServerContext;
@@ -25,7 +29,8 @@ public:
     using Send = std::function<void(std::string payload)>;  // one JSON message, unframed
     using Post = std::function<void(std::function<void()> task)>;
 
-    LanguageServer(Send send, Post post);
+    // `loop` runs network work (the model provider); without it no provider is started.
+    LanguageServer(Send send, Post post, boost::asio::io_context* loop = nullptr);
     ~LanguageServer();
     LanguageServer(const LanguageServer&) = delete;
     LanguageServer& operator=(const LanguageServer&) = delete;

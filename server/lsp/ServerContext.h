@@ -16,6 +16,7 @@
 
 #include "lsp/JsonRpc.h"
 #include "lsp/Protocol.h"
+#include "model/Provider.h"
 #include "support/Cancellation.h"
 #include "workspace/Workspace.h"
 
@@ -56,6 +57,10 @@ struct ServerContext {
     json::object capabilities;
     // The `flint` configuration section, as the client last sent it.
     json::object settings;
+    // The event loop network work runs on (null in tests that drive the server bare).
+    boost::asio::io_context* loop = nullptr;
+    // The configured model provider, connected ahead of need; null when none is configured.
+    std::unique_ptr<Provider> provider;
 
     std::function<void(std::string method, RequestHandler)> onRequest;
     std::function<void(std::string method, NotificationHandler)> onNotification;
@@ -63,6 +68,11 @@ struct ServerContext {
     std::function<void(std::string_view method, json::value params, ResponseHandler)> request;
     // Runs `task` later on the event loop, after the messages already queued.
     std::function<void(std::function<void()> task)> defer;
+
+    enum class MessageType { Error = 1, Warning = 2, Info = 3, Log = 4 };
+    void showMessage(MessageType type, std::string message) {
+        notify("window/showMessage", json::object{{"type", static_cast<int>(type)}, {"message", std::move(message)}});
+    }
 };
 
 void registerTextSync(ServerContext& ctx);

@@ -15,6 +15,7 @@
 //   POST /__flint/release  lets held streams go on (see holdAfter)
 //   GET  /__flint/requests every model request: {id, method, path, headers, body, connection, aborted, completed}
 //   GET  /__flint/wait?id=N&for=aborted|completed   answers once request N is in that state (or 504 after 10 s)
+//   GET  /__flint/connections?atLeast=N  answers {opened} once N connections were ever opened (504 after 10 s)
 // Faults: "429" (with Retry-After), "401", "500", "drop" (close mid-stream), "garbage" (a malformed event),
 //         "stall" (headers, then nothing), "slow-headers" (nothing at all until released), "oversized".
 // holdAfter: N sends N tokens, then waits for /__flint/release before sending the rest.
@@ -41,6 +42,16 @@ const requests = [];
 const waiters = [];
 let releases = [];
 let nextConnection = 1;
+const connectionWaiters = [];
+
+function notifyConnectionWaiters() {
+  for (const w of [...connectionWaiters]) {
+    if (nextConnection - 1 >= w.atLeast) {
+      connectionWaiters.splice(connectionWaiters.indexOf(w), 1);
+      w.respond(200, { opened: nextConnection - 1 });
+    }
+  }
+}
 
 function notifyWaiters() {
   for (const w of [...waiters]) {
@@ -181,6 +192,18 @@ const server = http.createServer(async (req, res) => {
     return reply(200, { released: pending.length });
   }
   if (url.pathname === "/__flint/requests") return reply(200, requests);
+  if (url.pathname === "/__flint/connections") {
+    const w = { atLeast: Number(url.searchParams.get("atLeast") ?? 0), respond: reply };
+    connectionWaiters.push(w);
+    setTimeout(() => {
+      const i = connectionWaiters.indexOf(w);
+      if (i >= 0) {
+        connectionWaiters.splice(i, 1);
+        reply(504, { error: "timed out waiting", opened: nextConnection - 1 });
+      }
+    }, 10000);
+    return notifyConnectionWaiters();
+  }
   if (url.pathname === "/__flint/wait") {
     const w = { id: Number(url.searchParams.get("id")), state: url.searchParams.get("for"), respond: reply };
     waiters.push(w);
@@ -218,6 +241,7 @@ const server = http.createServer(async (req, res) => {
 server.on("connection", (socket) => {
   socket.flintId = nextConnection++;
   socket.setNoDelay(true);
+  notifyConnectionWaiters();
 });
 server.keepAliveTimeout = 60000;
 server.listen(Number(arg("--port", "0")), "127.0.0.1", () => {
