@@ -16,6 +16,7 @@ namespace flint::lsp {
 // Reply
 
 struct Reply::State {
+    json::value id;
     Sink sink;
     bool done = false;
     ~State() {
@@ -23,7 +24,12 @@ struct Reply::State {
     }
 };
 
-Reply::Reply(Sink sink) : state_(std::make_shared<State>()) { state_->sink = std::move(sink); }
+Reply::Reply(json::value id, Sink sink) : state_(std::make_shared<State>()) {
+    state_->id = std::move(id);
+    state_->sink = std::move(sink);
+}
+
+const json::value& Reply::id() const { return state_->id; }
 
 void Reply::result(json::value value) const {
     if (state_->done) return;
@@ -86,6 +92,7 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
         registerTextSync(ctx);
         registerInspect(ctx);
         registerConfiguration(ctx);
+        registerInlineCompletion(ctx);
     }
 
     void registerLifecycle() {
@@ -176,7 +183,7 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
         CancellationSource source;
         inflight.emplace(key, source);
         std::weak_ptr<Impl> weak = weak_from_this();
-        Reply reply([weak, id, key, method = message.method](Reply::Outcome outcome) {
+        Reply reply(id, [weak, id, key, method = message.method](Reply::Outcome outcome) {
             auto self = weak.lock();
             if (!self) return;
             // Cancelled (and answered) meanwhile: this late reply is dropped.

@@ -34,7 +34,9 @@ public:
     using Outcome = std::variant<json::value, ResponseError>;
     using Sink = std::function<void(Outcome)>;
 
-    explicit Reply(Sink sink);
+    Reply(json::value id, Sink sink);
+    // The request's id, for notifications that belong to it.
+    const json::value& id() const;
     void result(json::value value) const;
     void error(int code, std::string message) const;
     bool replied() const;
@@ -68,6 +70,12 @@ struct ServerContext {
     std::function<void(std::string_view method, json::value params, ResponseHandler)> request;
     // Runs `task` later on the event loop, after the messages already queued.
     std::function<void(std::function<void()> task)> defer;
+    // Called after a document's text changed (didChange) or it closed: features
+    // drop work that was for the old text.
+    std::vector<std::function<void(const std::string& uri)>> documentChanged;
+    void notifyDocumentChanged(const std::string& uri) {
+        for (auto& listener : documentChanged) listener(uri);
+    }
 
     enum class MessageType { Error = 1, Warning = 2, Info = 3, Log = 4 };
     void showMessage(MessageType type, std::string message) {
@@ -78,5 +86,6 @@ struct ServerContext {
 void registerTextSync(ServerContext& ctx);
 void registerInspect(ServerContext& ctx);
 void registerConfiguration(ServerContext& ctx);
+void registerInlineCompletion(ServerContext& ctx);
 
 } // namespace flint::lsp

@@ -62,13 +62,15 @@ void registerTextSync(ServerContext& ctx) {
         if (!error.empty()) return spdlog::warn("{}", error);
         if (ctx.workspace.find(p.textDocument.uri)->parsePending())
             continueParseLater(ctx, parseQueued, p.textDocument.uri);
+        ctx.notifyDocumentChanged(p.textDocument.uri);
     });
 
     ctx.onNotification("textDocument/didClose", [&ctx](const json::value& params) {
         DidCloseTextDocumentParams p;
         std::string error;
         if (!fromJSON(params, p, error)) return spdlog::warn("textDocument/didClose: {}", error);
-        if (!ctx.workspace.close(p.uri)) spdlog::warn("didClose for a document that is not open: {}", p.uri);
+        if (!ctx.workspace.close(p.uri)) return spdlog::warn("didClose for a document that is not open: {}", p.uri);
+        ctx.notifyDocumentChanged(p.uri);
     });
 
     ctx.onNotification("textDocument/didSave", [&ctx](const json::value& params) {

@@ -25,6 +25,11 @@ public:
                        std::optional<std::chrono::microseconds> parseBudget = std::nullopt);
     bool close(const std::string& uri);
 
+    template <class F>
+    void forEachDocument(F&& f) const {
+        for (const auto& [uri, document] : documents_) f(*document);
+    }
+
     Document* find(const std::string& uri);
     const Document* find(const std::string& uri) const;
     size_t size() const { return documents_.size(); }
