@@ -11,6 +11,8 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -84,7 +86,11 @@ int main(int argc, char** argv) {
 
     spdlog::info("flint-lsp {} started (pid {})", FLINT_VERSION, ::getpid());
     // Queries compile on the second core while the client initializes.
-    std::thread warmQueries([] { flint::LanguageRegistry::get().compileAllQueries(); });
+    std::thread warmQueries([] {
+        // Background work: lowest CPU priority, so it never competes with the event loop.
+        ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
+        flint::LanguageRegistry::get().compileAllQueries();
+    });
     auto work = boost::asio::make_work_guard(loop);
     transport->start();
     loop.run();
