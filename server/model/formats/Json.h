@@ -49,6 +49,26 @@ inline bool takeError(const json::value& event, StreamUpdate& out) {
     return true;
 }
 
+// OpenAI-style streamed choices (Chat Completions and completions): "[DONE]", an error
+// object, or {model, choices: [{..., finish_reason}]}. `textOf` reads a choice's text.
+inline void decodeChoiceEvent(std::string_view payload, StreamUpdate& out,
+                              std::string_view (*textOf)(const json::value& choice)) {
+    if (payload == "[DONE]") {
+        out.end = StreamUpdate::End::Stop;
+        return;
+    }
+    auto event = parseEvent(payload, out);
+    if (!event || takeError(*event, out)) return;
+    out.model = text(field(&*event, "model"));
+    const json::value* choices = field(&*event, "choices");
+    if (!choices || !choices->is_array() || choices->as_array().empty()) return;  // e.g. a usage chunk
+    const json::value& choice = choices->as_array().front();
+    out.text = textOf(choice);
+    const std::string_view finish = text(field(&choice, "finish_reason"));
+    if (finish == "length") out.end = StreamUpdate::End::Length;
+    else if (!finish.empty()) out.end = StreamUpdate::End::Stop;
+}
+
 inline json::array toArray(const std::vector<std::string>& strings) {
     json::array out;
     for (const std::string& s : strings) out.emplace_back(s);

@@ -34,20 +34,7 @@ public:
     }
 
     void decode(std::string_view, std::string_view payload, StreamUpdate& out) const override {
-        if (payload == "[DONE]") {
-            out.end = StreamUpdate::End::Stop;
-            return;
-        }
-        auto event = parseEvent(payload, out);
-        if (!event || takeError(*event, out)) return;
-        out.model = text(field(&*event, "model"));
-        const json::value* choices = field(&*event, "choices");
-        if (!choices || !choices->is_array() || choices->as_array().empty()) return;  // e.g. a usage chunk
-        const json::value& choice = choices->as_array().front();
-        out.text = text(field(field(&choice, "delta"), "content"));
-        const std::string_view finish = text(field(&choice, "finish_reason"));
-        if (finish == "length") out.end = StreamUpdate::End::Length;
-        else if (!finish.empty()) out.end = StreamUpdate::End::Stop;
+        decodeChoiceEvent(payload, out, [](const json::value& choice) { return text(field(field(&choice, "delta"), "content")); });
     }
 };
 
