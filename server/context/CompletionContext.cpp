@@ -16,7 +16,7 @@ std::string trimRight(std::string_view s) {
 
 } // namespace
 
-CompletionContext buildCompletionContext(const Document& document, size_t offset, const ContextBudget& budget) {
+CompletionContext buildCompletionContext(Document& document, size_t offset, const ContextBudget& budget) {
     const Text& text = document.text();
     const std::string_view all = text.str();
     offset = std::min(offset, all.size());
@@ -45,13 +45,14 @@ CompletionContext buildCompletionContext(const Document& document, size_t offset
     suffixEnd = std::max(suffixEnd, offset);
     c.suffix = all.substr(offset, suffixEnd - offset);
 
-    if (const SyntaxTree* tree = document.syntax()) {
+    if (const SyntaxTree* tree = document.parsedSyntax()) {
         for (const Scope& scope : tree->scopesAt(static_cast<uint32_t>(offset), all)) {
             const std::string_view body = all.substr(scope.startByte, scope.endByte - scope.startByte);
             c.scopeSignatures.push_back(trimRight(body.substr(0, body.find('\n'))));
         }
-        for (const ByteSpan& span : tree->imports(all)) {
-            if (span.startByte >= prefixStart) continue;  // already in the window
+        // Imports above the window: those inside it are already seen.
+        for (const ByteSpan& span : document.headImports()) {
+            if (span.startByte >= prefixStart) continue;
             if (c.imports.size() >= budget.importLines) break;
             c.imports.push_back(trimRight(all.substr(span.startByte, span.endByte - span.startByte)));
         }

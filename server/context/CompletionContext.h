@@ -32,6 +32,7 @@ struct CompletionContext {
     std::vector<std::string> imports;          // import statements outside the prefix window
 };
 
-CompletionContext buildCompletionContext(const Document& document, size_t offset, const ContextBudget& budget);
+// Non-const: the document's parse is finished first, and its import cache filled.
+CompletionContext buildCompletionContext(Document& document, size_t offset, const ContextBudget& budget);
 
 } // namespace flint

@@ -2,6 +2,8 @@
 
 #include "workspace/Language.h"
 
+#include <algorithm>
+
 namespace flint {
 
 Document::Document(std::string uri, std::string languageId, int64_t version, std::string text)
@@ -18,10 +20,15 @@ void Document::applyChanges(std::span<const ContentChange> changes, int64_t vers
         if (!change.range) {
             text_ = Text(change.text);
             replacedWhole = true;
+            headImports_.reset();
             continue;
         }
         const ByteEdit edit = text_.replace(*change.range, encoding, change.text);
         if (syntax_ && !replacedWhole) syntax_->edit(edit);
+        // Bytes before an edit keep their offsets: the cache survives edits past the
+        // head and past the end of the last import it holds (which may run beyond it).
+        if (headImports_ && edit.startByte <= std::max(kImportHeadBytes, headImports_->empty() ? 0u : headImports_->back().endByte))
+            headImports_.reset();
     }
     version_ = version;
     if (!language_) return;
@@ -33,6 +40,14 @@ void Document::applyChanges(std::span<const ContentChange> changes, int64_t vers
 const SyntaxTree* Document::parsedSyntax() {
     if (parsePending()) syntax_->reparse(text_.str());
     return syntax_.get();
+}
+
+const std::vector<ByteSpan>& Document::headImports() {
+    if (!headImports_) {
+        const SyntaxTree* tree = parsedSyntax();
+        headImports_ = tree ? tree->imports(text_.str(), 0, kImportHeadBytes) : std::vector<ByteSpan>{};
+    }
+    return *headImports_;
 }
 
 bool Document::continueParse(std::chrono::microseconds budget) {

@@ -41,6 +41,11 @@ public:
     bool parsePending() const { return syntax_ && !syntax_->upToDate(); }
     // Resumes a pending parse for at most `budget`; true once the tree is current.
     bool continueParse(std::chrono::microseconds budget);
+
+    // The import statements in the head of the file (its first kImportHeadBytes, where
+    // every language we know keeps them), cached until an edit touches that head.
+    static constexpr uint32_t kImportHeadBytes = 16 * 1024;
+    const std::vector<ByteSpan>& headImports();
     const Language* language() const { return language_; }
 
     // Applies changes in order (each range refers to the text after the previous
@@ -57,6 +62,7 @@ private:
     Text text_;
     const Language* language_;
     std::unique_ptr<SyntaxTree> syntax_;
+    std::optional<std::vector<ByteSpan>> headImports_;
 };
 
 } // namespace flint

@@ -129,11 +129,11 @@ std::vector<Scope> SyntaxTree::scopesAt(uint32_t byte, std::string_view text) co
     return scopes;
 }
 
-std::vector<ByteSpan> SyntaxTree::imports(std::string_view text) const {
+std::vector<ByteSpan> SyntaxTree::imports(std::string_view text, uint32_t startByte, uint32_t endByte) const {
     std::vector<ByteSpan> spans;
     const Query* query = language_->query(QueryKind::Imports);
     if (!query) return spans;
-    query->forEachMatch(root(), text, 0, UINT32_MAX, [&](const QueryMatch& match) {
+    query->forEachMatch(root(), text, startByte, endByte, [&](const QueryMatch& match) {
         for (const TSQueryCapture& capture : match.captures)
             if (match.query->captureName(capture.index) == "import")
                 spans.push_back({ts_node_start_byte(capture.node), ts_node_end_byte(capture.node)});

@@ -73,8 +73,10 @@ public:
     std::vector<std::string> nodePath(uint32_t byte) const;
     // Scopes enclosing `byte`, outermost first (from the language's scopes query).
     std::vector<Scope> scopesAt(uint32_t byte, std::string_view text) const;
-    // Import statements in document order (from the imports query).
-    std::vector<ByteSpan> imports(std::string_view text) const;
+    // Import statements in document order (from the imports query), those that
+    // intersect [startByte, endByte).
+    std::vector<ByteSpan> imports(std::string_view text, uint32_t startByte = 0,
+                                  uint32_t endByte = UINT32_MAX) const;
     // Definitions in document order (from the definitions query).
     std::vector<Definition> definitions(std::string_view text) const;
 

@@ -44,6 +44,26 @@ TEST_CASE("completion context: windows, cursor line, scopes and imports") {
     CHECK(small.imports == std::vector<std::string>{"import os", "from typing import List"});
 }
 
+TEST_CASE("the imports cache follows edits above and below it") {
+    std::string source = "import os\n";
+    for (int i = 0; i < 3000; ++i) source += "x" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+    Document doc("file:///big.py", "python", 1, source);
+    REQUIRE(doc.headImports().size() == 1);
+    // Far below the head: the cached spans stay right.
+    const uint32_t last = doc.text().lineCount() - 1;
+    const ContentChange below{TextRange{{last, 0}, {last, 0}}, "import sys\n"};
+    doc.applyChanges({&below, 1}, 2, PositionEncoding::Utf16);
+    CHECK(doc.headImports().size() == 1);
+    // In the head: a new import shows up.
+    const ContentChange above{TextRange{{1, 0}, {1, 0}}, "import re\n"};
+    doc.applyChanges({&above, 1}, 3, PositionEncoding::Utf16);
+    REQUIRE(doc.headImports().size() == 2);
+    CHECK(doc.text().str().substr(doc.headImports()[1].startByte, 9) == "import re");
+    const size_t offset = doc.text().size();
+    CHECK(buildCompletionContext(doc, offset, {.prefixBytes = 100, .suffixBytes = 10, .importLines = 30}).imports ==
+          std::vector<std::string>{"import os", "import re"});
+}
+
 TEST_CASE("prompts: native fill-in-the-middle, and the chat prompt with a cursor marker") {
     Document doc("file:///g.py", "python", 1, kPython);
     const size_t offset = offsetOf(kPython, "len(names)") + 4;
