@@ -115,9 +115,10 @@ void registerInlineCompletion(ServerContext& ctx) {
         flight->id = reply.id();
         flight->uri = p.uri;
         flight->range = TextRange{at, at};
-        if (!ctx.provider) return answerFromWorkspace(ctx, *state, *flight, *doc, offset, singleLine, reply);
+        Provider* provider = ctx.providerFor(ServerContext::Feature::Inline);
+        if (!provider) return answerFromWorkspace(ctx, *state, *flight, *doc, offset, singleLine, reply);
 
-        const WireFormat& format = *findWireFormat(ctx.provider->config().kind);
+        const WireFormat& format = *findWireFormat(provider->config().kind);
         const ShapingOptions shaping{.singleLine = singleLine, .fromChat = !isFillInTheMiddle(format)};
         flight->reply = reply;
         state->byUri[p.uri] = flight;
@@ -125,7 +126,7 @@ void registerInlineCompletion(ServerContext& ctx) {
         auto shown = std::make_shared<std::string>();
         std::weak_ptr<InFlight> weak = flight;
         const ModelRequest request = buildCompletionRequest(context, format, singleLine ? 64 : 256);
-        flight->call = ctx.provider->stream(request, [&ctx, state, weak, raw, shown, context, shaping](
+        flight->call = provider->stream(request, [&ctx, state, weak, raw, shown, context, shaping](
                                                          const StreamUpdate& update) {
             auto flight = weak.lock();
             if (!flight || flight->finished) return;

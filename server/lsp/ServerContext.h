@@ -63,6 +63,11 @@ struct ServerContext {
     boost::asio::io_context* loop = nullptr;
     // The configured model provider, connected ahead of need; null when none is configured.
     std::unique_ptr<Provider> provider;
+    // The features that call a model. Each may be served by its own provider (a fast
+    // model for inline, a stronger one for actions); features ask through providerFor.
+    enum class Feature { Inline, NextEdit, Actions };
+    // The provider that serves `feature`, or null when none is configured for it.
+    Provider* providerFor(Feature) { return provider.get(); }
 
     std::function<void(std::string method, RequestHandler)> onRequest;
     std::function<void(std::string method, NotificationHandler)> onNotification;
