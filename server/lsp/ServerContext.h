@@ -20,12 +20,17 @@
 #include "support/Cancellation.h"
 #include "workspace/Workspace.h"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <functional>
 #include <memory>
 #include <string>
 #include <variant>
+
+namespace flint {
+class NextEditEngine;
+}
 
 namespace flint::lsp {
 
@@ -48,6 +53,8 @@ private:
 
 using RequestHandler = std::function<void(const json::value& params, Reply reply, CancellationToken)>;
 using NotificationHandler = std::function<void(const json::value& params)>;
+// workspace/executeCommand: a command's handler gets the arguments and answers.
+using CommandHandler = std::function<void(const json::array& arguments, Reply reply)>;
 // A reply from the client to a request the server sent: a result or an error.
 using ResponseHandler = std::function<void(const json::value& result, const ResponseError* error)>;
 
@@ -71,6 +78,8 @@ struct ServerContext {
 
     std::function<void(std::string method, RequestHandler)> onRequest;
     std::function<void(std::string method, NotificationHandler)> onNotification;
+    // Registers a workspace/executeCommand command (advertised in executeCommandProvider).
+    std::function<void(std::string command, CommandHandler)> onCommand;
     std::function<void(std::string_view method, json::value params)> notify;
     std::function<void(std::string_view method, json::value params, ResponseHandler)> request;
     // Runs `task` later on the event loop, after the messages already queued.
@@ -78,6 +87,9 @@ struct ServerContext {
     // Called after a document's text changed (didChange) or it closed: features
     // drop work that was for the old text.
     std::vector<std::function<void(const std::string& uri)>> documentChanged;
+    // Next-edit suggestions (lsp/InlineEdit.cpp). Inline completion may ask it for a
+    // stored prediction's pure insertion at the cursor (NextEditEngine::insertionAt).
+    std::shared_ptr<NextEditEngine> nextEdits;
     void notifyDocumentChanged(const std::string& uri) {
         for (auto& listener : documentChanged) listener(uri);
     }
@@ -92,5 +104,6 @@ void registerTextSync(ServerContext& ctx);
 void registerInspect(ServerContext& ctx);
 void registerConfiguration(ServerContext& ctx);
 void registerInlineCompletion(ServerContext& ctx);
+void registerInlineEdit(ServerContext& ctx);
 
 } // namespace flint::lsp

@@ -6,6 +6,7 @@
 //   doc.applyChanges({{TextRange{{1, 4}, {1, 8}}, "return 1"}}, 2, PositionEncoding::Utf16);
 //   doc.syntax()->nodePath(...);
 
+#include "workspace/EditHistory.h"
 #include "workspace/SyntaxTree.h"
 #include "workspace/Text.h"
 
@@ -47,6 +48,9 @@ public:
     static constexpr uint32_t kImportHeadBytes = 16 * 1024;
     const std::vector<ByteSpan>& headImports();
     const Language* language() const { return language_; }
+    // What the user recently changed (every change goes through applyChanges).
+    EditHistory& history() { return history_; }
+    const EditHistory& history() const { return history_; }
 
     // Applies changes in order (each range refers to the text after the previous
     // change, as LSP specifies), then reparses once, within `parseBudget` if given
@@ -63,6 +67,7 @@ private:
     const Language* language_;
     std::unique_ptr<SyntaxTree> syntax_;
     std::optional<std::vector<ByteSpan>> headImports_;
+    EditHistory history_;
 };
 
 } // namespace flint

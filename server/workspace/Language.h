@@ -14,6 +14,7 @@
 #include <tree_sitter/api.h>
 
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -23,7 +24,11 @@
 
 namespace flint {
 
-enum class QueryKind { Scopes, Imports, Definitions };
+// Scopes: @scope.<kind> + @name. Imports: @import. Definitions: @definition.<kind> +
+// @name. Regions: @region, the statements and blocks a next-edit region may span.
+enum class QueryKind { Scopes, Imports, Definitions, Regions };
+inline constexpr QueryKind kQueryKinds[] = {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions,
+                                            QueryKind::Regions};
 
 // The source text a node spans (clamped to `text`).
 std::string_view nodeText(TSNode node, std::string_view text);
@@ -80,10 +85,11 @@ private:
     const TSLanguage* grammar_ = nullptr;
     std::vector<std::string> languageIds_;
     std::vector<std::string> extensions_;
-    std::string sources_[3];
-    mutable std::once_flag compiled_[3];
-    mutable std::unique_ptr<Query> queries_[3];
-    mutable std::string errors_[3];
+    static constexpr size_t kKinds = std::size(kQueryKinds);
+    std::string sources_[kKinds];
+    mutable std::once_flag compiled_[kKinds];
+    mutable std::unique_ptr<Query> queries_[kKinds];
+    mutable std::string errors_[kKinds];
 };
 
 class LanguageRegistry {

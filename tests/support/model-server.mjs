@@ -16,6 +16,7 @@
 //   GET  /__flint/requests every model request: {id, method, path, headers, body, connection, aborted, completed}
 //   GET  /__flint/wait?id=N&for=aborted|completed   answers once request N is in that state (or 504 after 10 s)
 //   GET  /__flint/connections?atLeast=N  answers {opened} once N connections were ever opened (504 after 10 s)
+//   GET  /__flint/received?atLeast=N     answers {received} once N model requests have arrived (504 after 10 s)
 // Faults: "429" (with Retry-After), "401", "500", "drop" (close mid-stream), "garbage" (a malformed event),
 //         "stall" (headers, then nothing), "slow-headers" (nothing at all until released), "oversized".
 // holdAfter: N sends N tokens, then waits for /__flint/release before sending the rest.
@@ -49,6 +50,16 @@ function notifyConnectionWaiters() {
     if (nextConnection - 1 >= w.atLeast) {
       connectionWaiters.splice(connectionWaiters.indexOf(w), 1);
       w.respond(200, { opened: nextConnection - 1 });
+    }
+  }
+}
+
+const receivedWaiters = [];
+function notifyReceivedWaiters() {
+  for (const w of [...receivedWaiters]) {
+    if (requests.length >= w.atLeast) {
+      receivedWaiters.splice(receivedWaiters.indexOf(w), 1);
+      w.respond(200, { received: requests.length });
     }
   }
 }
@@ -204,6 +215,18 @@ const server = http.createServer(async (req, res) => {
     }, 10000);
     return notifyConnectionWaiters();
   }
+  if (url.pathname === "/__flint/received") {
+    const w = { atLeast: Number(url.searchParams.get("atLeast") ?? 0), respond: reply };
+    receivedWaiters.push(w);
+    setTimeout(() => {
+      const i = receivedWaiters.indexOf(w);
+      if (i >= 0) {
+        receivedWaiters.splice(i, 1);
+        reply(504, { error: "timed out waiting", received: requests.length });
+      }
+    }, 10000);
+    return notifyReceivedWaiters();
+  }
   if (url.pathname === "/__flint/wait") {
     const w = { id: Number(url.searchParams.get("id")), state: url.searchParams.get("for"), respond: reply };
     waiters.push(w);
@@ -223,6 +246,7 @@ const server = http.createServer(async (req, res) => {
     connection: req.socket.flintId, aborted: false, completed: false,
   };
   requests.push(record);
+  notifyReceivedWaiters();
   res.setHeader("x-flint-connection", String(req.socket.flintId));
   res.setHeader("x-flint-request", String(record.id));
   res.on("close", () => {
