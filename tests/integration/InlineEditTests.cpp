@@ -248,3 +248,106 @@ TEST_CASE("an edit is never delivered against a newer document version") {
     }
     finish(server);
 }
+
+TEST_CASE("the first changed hunk is answered before the model has finished; the rest is stored") {
+    boost::asio::io_context loop;
+    ScriptedModelServer model(loop);
+    std::string text, rewrite;
+    for (int i = 0; i < 30; ++i) {
+        text += "v_" + std::to_string(i) + " = f(" + std::to_string(i) + ")\n";
+        rewrite += "v_" + std::to_string(i) + " = f(" + std::to_string(i == 2 ? 200 : i == 25 ? 250 : i) + ")\n";
+    }
+    // The stream holds once lines 0-5 have gone out: line 2's hunk and its anchor.
+    const size_t firstSix = rewrite.find("v_6 ");
+    const int tokenChars = 5;
+    model.control("POST", "/__flint/script", json::serialize(json::object{
+        {"reply", rewrite}, {"tokenChars", tokenChars}, {"holdAfter", (firstSix + tokenChars - 1) / tokenChars}}));
+    LspProcess server;
+    start(server, options(model, json::object{{"regionLines", 40}}), text);
+    requestEdit(server, 2, 1, 0, 1);
+    const json::value early = server.responseTo(2).at("result");
+    CHECK(early.at("complete") == false);
+    CHECK(withoutCommands(early) == json::array{edit(2, 9, 9, "00", 1)});
+
+    model.control("POST", "/__flint/release");
+    model.control("GET", "/__flint/wait?id=1&for=completed");
+    // Asked again: the stored prediction, now complete, with the later hunk too.
+    requestEdit(server, 3, 1, 0, 1);
+    const json::value whole = server.responseTo(3).at("result");
+    CHECK(whole.at("complete") == true);
+    CHECK(withoutCommands(whole) == json::array{edit(2, 9, 9, "00", 1), edit(25, 11, 11, "0", 1)});
+    CHECK(modelRequests(model) == 1);
+    finish(server);
+}
+
+TEST_CASE("an edit away from the cursor says where, and waits for a pause in typing") {
+    boost::asio::io_context loop;
+    ScriptedModelServer model(loop);
+    model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", kRewrite}}));
+    LspProcess server;
+
+    SECTION("with no quiet time: offered at once, with the range to jump to") {
+        start(server, options(model, json::object{{"quietMs", 0}}));
+        rename(server);
+        // The cursor on the first line: the nearest edit is three lines below.
+        requestEdit(server, 2, 0, 0, 2);
+        const json::value result = server.responseTo(2).at("result");
+        REQUIRE(result.at("edits").as_array().size() == 4);
+        CHECK(result.at("jump").at("range") == range(3, 8, 3, 13));
+    }
+    SECTION("with a quiet time: held back, and dropped when the user types on") {
+        start(server, options(model, json::object{{"quietMs", 60000}}));
+        rename(server);
+        requestEdit(server, 2, 0, 0, 2);
+        model.control("GET", "/__flint/wait?id=1&for=completed");
+        // The edits are ready but the user typed less than a minute ago: nothing yet.
+        // More typing supersedes the request; it is answered with nothing.
+        server.notify("textDocument/didChange", json::object{
+            {"textDocument", json::object{{"uri", kUri}, {"version", 3}}},
+            {"contentChanges", json::array{json::object{{"range", range(0, 0, 0, 0)}, {"text", "# stats\n"}}}}});
+        CHECK(server.responseTo(2).at("result").at("edits").as_array().empty());
+    }
+    finish(server);
+}
+
+TEST_CASE("next-edit guardrails: turned off, per language and per glob, and a token budget") {
+    boost::asio::io_context loop;
+    ScriptedModelServer model(loop);
+    model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", kRewrite}}));
+    LspProcess server;
+    auto expectNothing = [&](int64_t id) {
+        rename(server);
+        requestEdit(server, id, 1, 9, 2);
+        CHECK(server.responseTo(id).at("result").at("edits").as_array().empty());
+        CHECK(modelRequests(model) == 0);
+    };
+    SECTION("enabled: false") {
+        start(server, options(model, json::object{{"enabled", false}}));
+        expectNothing(2);
+    }
+    SECTION("a language turned off") {
+        start(server, options(model, json::object{{"disabledLanguages", json::array{"markdown", "python"}}}));
+        expectNothing(2);
+    }
+    SECTION("a glob turned off") {
+        start(server, options(model, json::object{{"disabledGlobs", json::array{"**/*.py"}}}));
+        expectNothing(2);
+    }
+    SECTION("a budget too small for one request: nothing is sent, and the user is told once") {
+        start(server, options(model, json::object{{"tokensPerMinute", 50}}));
+        expectNothing(2);
+        requestEdit(server, 3, 1, 9, 2);
+        server.responseTo(3);
+        int warnings = 0;
+        for (const json::value& m : server.others)
+            if (m.as_object().contains("method") && m.at("method") == "window/showMessage" &&
+                std::string(m.at("params").at("message").as_string()).find("tokens per minute") != std::string::npos)
+                ++warnings;
+        CHECK(warnings == 1);
+    }
+    SECTION("no model configured: nothing, without error") {
+        start(server, json::object{});
+        expectNothing(2);
+    }
+    finish(server);
+}
