@@ -48,6 +48,8 @@ private:
 
 using RequestHandler = std::function<void(const json::value& params, Reply reply, CancellationToken)>;
 using NotificationHandler = std::function<void(const json::value& params)>;
+// A workspace/executeCommand command: its `arguments` (an empty array when absent).
+using CommandHandler = std::function<void(const json::array& arguments, Reply reply, CancellationToken)>;
 // A reply from the client to a request the server sent: a result or an error.
 using ResponseHandler = std::function<void(const json::value& result, const ResponseError* error)>;
 
@@ -71,6 +73,10 @@ struct ServerContext {
 
     std::function<void(std::string method, RequestHandler)> onRequest;
     std::function<void(std::string method, NotificationHandler)> onNotification;
+    // Registers a command for workspace/executeCommand; executeCommandProvider lists
+    // every registered command. (Features never register workspace/executeCommand
+    // themselves: there is one dispatcher.)
+    std::function<void(std::string command, CommandHandler)> onCommand;
     std::function<void(std::string_view method, json::value params)> notify;
     std::function<void(std::string_view method, json::value params, ResponseHandler)> request;
     // Runs `task` later on the event loop, after the messages already queued.
@@ -100,5 +106,6 @@ void registerInspect(ServerContext& ctx);
 void registerConfiguration(ServerContext& ctx);
 void registerInlineCompletion(ServerContext& ctx);
 void registerStatus(ServerContext& ctx);
+void registerCodeActions(ServerContext& ctx);
 
 } // namespace flint::lsp
