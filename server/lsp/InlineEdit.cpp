@@ -146,7 +146,7 @@ void registerInlineEdit(ServerContext& ctx) {
         if (id && id->is_string()) engine->shown(std::string(id->as_string()));
     });
 
-    ctx.onCommand(std::string(kAcceptCommand), [engine](const json::array& arguments, Reply reply) {
+    ctx.onCommand(std::string(kAcceptCommand), [engine](const json::array& arguments, Reply reply, CancellationToken) {
         if (!arguments.empty() && arguments.front().is_string()) {
             const std::string id(arguments.front().as_string());
             if (!engine->accepted(id)) spdlog::debug("{}: no suggestion {}", kAcceptCommand, id);

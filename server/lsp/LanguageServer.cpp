@@ -93,11 +93,30 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
         };
 
         registerLifecycle();
+        registerCommands();
         registerTextSync(ctx);
         registerInspect(ctx);
         registerConfiguration(ctx);
         registerInlineCompletion(ctx);
+        registerStatus(ctx);
+        registerCodeActions(ctx);
         registerInlineEdit(ctx);
+    }
+
+    void registerCommands() {
+        requests["workspace/executeCommand"] = [this](const json::value& params, Reply reply, CancellationToken token) {
+            const json::object* p = params.if_object();
+            const json::value* command = p ? p->if_contains("command") : nullptr;
+            if (!command || !command->is_string()) return reply.error(ErrorCode::InvalidParams, "params.command: missing");
+            auto it = commands.find(std::string_view(command->as_string()));
+            if (it == commands.end())
+                return reply.error(ErrorCode::InvalidParams, "unknown command: " + std::string(command->as_string()));
+            static const json::array none;
+            const json::value* arguments = p->if_contains("arguments");
+            if (arguments && !arguments->is_array() && !arguments->is_null())
+                return reply.error(ErrorCode::InvalidParams, "params.arguments: expected an array");
+            it->second(arguments && arguments->is_array() ? arguments->as_array() : none, std::move(reply), token);
+        };
     }
 
     void registerLifecycle() {
@@ -108,12 +127,12 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
             ctx.client = std::move(parsed);
             ctx.encoding = negotiateEncoding(ctx.client.positionEncodings);
             json::object capabilities = ctx.capabilities;
-            capabilities["positionEncoding"] = toString(ctx.encoding);
             if (!commands.empty()) {
                 json::array names;
                 for (const auto& [name, handler] : commands) names.emplace_back(name);
                 capabilities["executeCommandProvider"] = json::object{{"commands", std::move(names)}};
             }
+            capabilities["positionEncoding"] = toString(ctx.encoding);
             lifecycle = Lifecycle::Running;
             spdlog::info("initialized by {} {}; position encoding {}",
                          ctx.client.clientInfo ? ctx.client.clientInfo->name : "an unnamed client",
@@ -128,20 +147,6 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
             lifecycle = Lifecycle::ShutDown;
             for (auto& [key, source] : inflight) source.cancel();
             reply.result(nullptr);
-        };
-        requests["workspace/executeCommand"] = [this](const json::value& params, Reply reply, CancellationToken) {
-            const json::object* p = params.if_object();
-            const json::value* command = p ? p->if_contains("command") : nullptr;
-            if (!command || !command->is_string())
-                return reply.error(ErrorCode::InvalidParams, "params.command: expected a string");
-            auto it = commands.find(std::string_view(command->as_string()));
-            if (it == commands.end())
-                return reply.error(ErrorCode::InvalidParams, "unknown command: " + std::string(command->as_string()));
-            const json::value* arguments = p->if_contains("arguments");
-            if (arguments && !arguments->is_array() && !arguments->is_null())
-                return reply.error(ErrorCode::InvalidParams, "params.arguments: expected an array");
-            static const json::array kNone;
-            it->second(arguments && arguments->is_array() ? arguments->as_array() : kNone, reply);
         };
         notifications["exit"] = [this](const json::value&) {
             exitCode = lifecycle == Lifecycle::ShutDown ? 0 : 1;
