@@ -368,6 +368,8 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         }
         p->version = doc->version();
         p->revision = doc->history().revision();
+        // "Nothing to change" was said of the old text: the new one deserves a new look.
+        if (p->complete && p->region.edits().empty()) drop(uri, "changed");
     }
 };
 

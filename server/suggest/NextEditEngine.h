@@ -13,8 +13,9 @@
 // diff has a final hunk (the rest keeps streaming into the stored prediction), or
 // when the stream ends. Later requests are served from the stored prediction with
 // no model call while it still applies: it is rebased onto every change (see
-// RegionPrediction) and dropped when the user's typing conflicts with it, when the
-// cursor goes far from its region, or when the document closes. A request waiting
+// RegionPrediction) and dropped when the user's typing conflicts with it, when it
+// offered nothing and the text changed, when the cursor goes far from its region,
+// or when the document closes. A request waiting
 // for the model is answered with nothing when the document changes (its answer
 // would be for older text); the stream goes on when the change is outside the
 // region. Every suggestion carries the version its edits are for, always the

@@ -120,3 +120,22 @@ TEST_CASE("next-edit engine: a failing model gives nothing, or only the hunks it
         CHECK(s.edits.empty());
     }
 }
+
+TEST_CASE("next-edit engine: after \"nothing to change\", a new change asks the model again") {
+    boost::asio::io_context loop;
+    ScriptedModelServer model(loop);
+    const std::string text = "x = 1\ny = 2\n";
+    model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", text}}));
+    Provider provider(loop, config(model));
+    Workspace workspace;
+    Document& doc = workspace.open("file:///w/xy.py", "python", 1, text);
+    NextEditEngine engine(workspace, nullptr);
+    CHECK(ask(loop, engine, provider, doc.uri(), 0).edits.empty());
+    CHECK(ask(loop, engine, provider, doc.uri(), 0).edits.empty());  // the same text: from the store
+    CHECK(engine.stats().modelRequests == 1);
+    const ContentChange typed{TextRange{{1, 5}, {1, 5}}, "0"};
+    doc.applyChanges({&typed, 1}, 2, PositionEncoding::Utf16);
+    engine.documentChanged(doc.uri());
+    ask(loop, engine, provider, doc.uri(), 0);
+    CHECK(engine.stats().modelRequests == 2);
+}
