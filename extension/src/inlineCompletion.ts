@@ -151,7 +151,11 @@ export class InlineCompletion implements StaticFeature, vscode.Disposable {
         }
         if (token.isCancellationRequested) return undefined;
         const item = (Array.isArray(result) ? result : result?.items ?? [])[0];
-        if (!item) return [];
+        const where = `${position.line + 1}:${position.character + 1} v${document.version}`;
+        if (!item) {
+            this.log.debug(`inline ${where}: no suggestion`);
+            return [];
+        }
         const text = typeof item.insertText === 'string' ? item.insertText : item.insertText.value;
         const range = item.range ?? { start: params.position, end: params.position };
         const suggestion = new Suggestion(uri, document.version, range, text, item);
@@ -160,7 +164,7 @@ export class InlineCompletion implements StaticFeature, vscode.Disposable {
         if (early && samePosition(early.range.start, position)) this.adopt(suggestion, early);
         this.held.set(uri, suggestion);
         this.status.suggestionShown(performance.now() - started);
-        this.log.debug(`inline ${position.line + 1}:${position.character + 1} v${document.version}: ${text.length} chars`);
+        this.log.debug(`inline ${where}: ${text.length} chars`);
         return this.items(suggestion, token);
     }
 

@@ -1,0 +1,166 @@
+// Flint in a real VS Code (code-server in headless chromium), against the scripted
+// model server. Each scenario asserts on the editor's DOM and on the saved file, and
+// leaves a screenshot in build/e2e-artifacts/. Run by tests/e2e/run.sh (which installs
+// code-server, packs the VSIX and sets the paths), itself run by scripts/test.sh.
+//
+// Not here yet, and why:
+// - a next-edit suggestion away from the cursor, accepted with Tab: needs the server's
+//   `flint/inlineEdit` (being built); the extension's renderer is inlineEdit.ts, and the
+//   scenario goes in `describe("next edit")` below with CodeServer/Editor as they are.
+// - a code action offered and applied: needs the server's codeAction support.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { CodeServer, ModelServer, closedPort, median, until } from "./harness.mjs";
+
+const READY = /^Flint: ready/;
+
+describe("ghost text from a model", () => {
+  let model;
+  let vscode;
+
+  before(async () => {
+    model = await ModelServer.start();
+    vscode = await CodeServer.start({
+      name: "inline",
+      files: {
+        "add.py": "def add(a, b):\n    ",
+        "total.py": "def total_of(xs):\n    ",
+        "mul.py": "def mul(a, b):\n    ",
+        "latency.py": "values = []\n",
+      },
+      settings: {
+        "flint.provider.kind": "openai-chat",
+        "flint.provider.endpoint": model.url,
+        "flint.provider.model": "flint-scripted-model",
+      },
+    });
+    await vscode.waitForStatus(READY);
+  });
+
+  after(async () => {
+    await vscode?.stop();
+    await model?.stop();
+  });
+
+  test("typing shows the model's suggestion; Tab accepts it; the file holds it", async () => {
+    await model.script({ reply: "eturn a + b", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
+    const editor = await vscode.open("add.py");
+    await editor.type("r");
+    await editor.ghostText((t) => t === "eturn a + b", "the ghost text 'eturn a + b'");
+    await vscode.screenshot("1-ghost-text");
+    await editor.press("Tab");
+    await editor.noGhostText();
+    await editor.waitForFile("def add(a, b):\n    return a + b");
+    await vscode.screenshot("1-accepted");
+  });
+
+  test("a slow stream: the ghost text shows before the stream ends, and grows", async () => {
+    const reply = "otal = 0\n    for x in xs:\n        total += x\n    return total";
+    // 4 characters a token: 4 tokens are "otal = 0\n    for " (the first line and a bit), then the stream waits.
+    await model.script({ reply, ttftMs: 0, tokensPerSecond: 0, holdAfter: 4 });
+    const before = (await model.requests()).length;
+    const editor = await vscode.open("total.py");
+    await editor.type("t");
+    const early = await editor.ghostText((t) => t.startsWith("otal = 0"), "the first line as ghost text");
+    const held = (await model.requests()).slice(before);
+    assert.ok(held.length >= 1, "the model was asked");
+    assert.ok(held.every((r) => !r.completed), "the ghost text is visible while the model's stream is still open");
+    assert.ok(!early.includes("return total"), `the held stream's tail is not shown yet: ${JSON.stringify(early)}`);
+    await vscode.screenshot("2-streaming-first-line");
+    await model.release();
+    const grown = await editor.ghostText((t) => t.includes("return total"), "the ghost text to grow to the whole reply");
+    assert.ok(grown.length > early.length, "the ghost text grew");
+    await vscode.screenshot("2-streamed-whole");
+    await editor.press("Tab");
+    await editor.waitForFile("def total_of(xs):\n    total = 0\n    for x in xs:\n        total += x\n    return total");
+    await model.script({ holdAfter: null });
+  });
+
+  test("typing a character of the suggestion keeps it, with no new model request", async () => {
+    await model.script({ reply: "eturn a * b", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
+    const editor = await vscode.open("mul.py");
+    await editor.type("r");
+    await editor.ghostText((t) => t === "eturn a * b", "the ghost text 'eturn a * b'");
+    const asked = await until("the model's answer to end", async () => {
+      const all = await model.requests();
+      return all.every((r) => r.completed || r.aborted) ? all.length : false;
+    });
+    await editor.type("e");
+    // VS Code asks the extension again at the new position; wait until flint-lsp answered it.
+    await until("the inline request after 'e' to be answered", () => /inline 2:7 v\d+/.test(vscode.flintLog()));
+    assert.equal(await editor.ghost(), "turn a * b", "the rest of the suggestion is still shown");
+    assert.equal((await model.requests()).length, asked, "typing through made no model request");
+    await vscode.screenshot("3-typed-through");
+    await editor.press("Tab");
+    await editor.waitForFile("def mul(a, b):\n    return a * b");
+  });
+
+  test("keystroke to visible ghost text (figure, not an assertion)", async () => {
+    await model.script({ reply: " = len(values)", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
+    const editor = await vscode.open("latency.py");
+    const page = vscode.page;
+    // Times are taken in the page: the keydown event and the first mutation that shows ghost text.
+    await page.evaluate(() => {
+      window.__flint = { key: 0, ghost: 0 };
+      window.addEventListener("keydown", () => (window.__flint = { key: performance.now(), ghost: 0 }), true);
+      new MutationObserver(() => {
+        const f = window.__flint;
+        if (f.key && !f.ghost && document.querySelector(".editor-instance .monaco-editor .ghost-text-decoration"))
+          f.ghost = performance.now();
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    const samples = [];
+    const letters = "abcdefghijkl";
+    for (let i = 0; i < letters.length; i++) {
+      await editor.press("Enter");
+      await editor.press("Escape");
+      await editor.noGhostText();
+      await editor.type(letters[i]);
+      await editor.ghostText((t) => t === " = len(values)", `ghost text for sample ${i + 1}`);
+      const f = await until("the page's timestamps", () => page.evaluate(() => (window.__flint.ghost ? window.__flint : false)));
+      samples.push(f.ghost - f.key);
+      await editor.press("Escape");
+    }
+    const ms = samples.map((s) => s.toFixed(1)).join(", ");
+    console.log(
+      `figure: keystroke -> visible ghost text, instant scripted model: median ${median(samples).toFixed(1)} ms over ${samples.length} (${ms})`,
+    );
+    await vscode.screenshot("latency");
+  });
+});
+
+describe("model endpoint down", () => {
+  let vscode;
+
+  before(async () => {
+    const port = await closedPort();
+    vscode = await CodeServer.start({
+      name: "down",
+      files: { "down.py": "def sub(a, b):\n    " },
+      settings: {
+        "flint.provider.kind": "openai-chat",
+        "flint.provider.endpoint": `http://127.0.0.1:${port}`,
+        "flint.provider.firstTokenTimeoutMs": 2000,
+        "flint.provider.maxRetries": 0,
+      },
+    });
+  });
+
+  after(async () => {
+    await vscode?.stop();
+  });
+
+  test("the status bar shows the problem and the editor stays responsive", async () => {
+    await vscode.waitForStatus(/^Flint: (ready|error)/);
+    const editor = await vscode.open("down.py");
+    await editor.type("r");
+    const status = await vscode.waitForStatus(/^Flint: error/);
+    assert.match(status, /error/);
+    await vscode.screenshot("6-endpoint-down");
+    await editor.type("eturn a - b");
+    await until("the typed text on screen", async () => (await editor.currentLineText()).some((l) => l.includes("return a - b")));
+    assert.equal(await editor.ghost(), "", "no ghost text from a model that is down");
+    await editor.waitForFile("def sub(a, b):\n    return a - b");
+    await vscode.screenshot("6-still-editing");
+  });
+});
