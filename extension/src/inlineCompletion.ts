@@ -74,7 +74,10 @@ export const RUN_SERVER_COMMAND = 'flint.vscode.runServerCommand';
 export class InlineCompletion implements StaticFeature, vscode.Disposable {
     private readonly held = new Map<string, Suggestion>();
     private readonly early = new Map<string, PartialParams>(); // partials that beat their response
-    private trigger: { pending: boolean; again: boolean; timer?: NodeJS.Timeout } = { pending: false, again: false };
+    private retriggering = false;
+    private again = false;
+    private nudge: vscode.Disposable | undefined;
+    private showing: Suggestion | undefined; // the suggestion last handed to the editor
     private readonly disposables: vscode.Disposable[] = [];
     private subscription: vscode.Disposable | undefined;
 
@@ -126,7 +129,7 @@ export class InlineCompletion implements StaticFeature, vscode.Disposable {
         const uri = client.code2ProtocolConverter.asUri(document.uri);
         const held = this.held.get(uri);
         if (held && held.at(uri, document.version, position)) {
-            this.triggerAnswered();
+            this.log.debug(`inline ${position.line + 1}:${position.character + 1} v${document.version}: ${held.text.length} chars held`);
             return this.items(held, token);
         }
 
@@ -170,6 +173,7 @@ export class InlineCompletion implements StaticFeature, vscode.Disposable {
 
     private items(s: Suggestion, token: vscode.CancellationToken): vscode.InlineCompletionItem[] {
         if (!s.text) return [];
+        this.showing = s;
         const range = new vscode.Range(s.range.start.line, s.range.start.character, s.range.end.line, s.range.end.character);
         const item = new vscode.InlineCompletionItem(s.text, range);
         if (s.item.command)
@@ -195,6 +199,7 @@ export class InlineCompletion implements StaticFeature, vscode.Disposable {
 
     private partial(p: PartialParams): void {
         const s = this.held.get(p.textDocument.uri);
+        this.log.debug(`partial #${p.id} ${p.range.start.line + 1}:${p.range.start.character + 1} ${p.text.length} chars${p.done ? ' done' : ''}; held: ${s ? `#${s.id} ${s.range.start.line + 1}:${s.range.start.character + 1}${s.done ? ' done' : ''}` : 'none'}`);
         if (s && samePosition(s.range.start, p.range.start) && (s.id === undefined || s.id === p.id) && !s.done) {
             const before = s.text;
             this.adopt(s, p);
@@ -212,28 +217,39 @@ export class InlineCompletion implements StaticFeature, vscode.Disposable {
         const editor = vscode.window.activeTextEditor;
         const client = this.client();
         if (!editor || !client || editor.selections.length !== 1 || !editor.selection.isEmpty) return;
-        if (!s.at(client.code2ProtocolConverter.asUri(editor.document.uri), editor.document.version, editor.selection.active))
-            return;
-        if (this.trigger.pending) {
-            this.trigger.again = true;
+        const current = (e: vscode.TextEditor) =>
+            this.showing === s && s.at(client.code2ProtocolConverter.asUri(e.document.uri), e.document.version, e.selection.active);
+        if (!current(editor)) return;
+        // One re-trigger at a time: growth that arrives meanwhile is picked up by the next.
+        if (this.retriggering) {
+            this.again = true;
             return;
         }
-        this.trigger.pending = true;
-        // The fetch that answers this usually comes within a frame; the timer only keeps a
-        // lost trigger (the editor lost focus) from blocking the next ones.
-        this.trigger.timer = setTimeout(() => this.triggerAnswered(), 100);
-        void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-    }
-
-    private triggerAnswered(): void {
-        if (!this.trigger.pending) return;
-        clearTimeout(this.trigger.timer);
-        this.trigger.pending = false;
-        if (!this.trigger.again) return;
-        this.trigger.again = false;
-        const editor = vscode.window.activeTextEditor;
-        const s = editor && this.held.get(this.client()?.code2ProtocolConverter.asUri(editor.document.uri) ?? '');
-        if (s) setImmediate(() => this.retrigger(s));
+        this.retriggering = true;
+        // VS Code does not fetch again at a position and version it already fetched,
+        // unless a provider was registered since: so each re-trigger comes with a fresh
+        // provider that offers nothing (the previous one goes). An explicit fetch keeps
+        // the suggestion shown first and adds the grown one after it; showing the next
+        // item swaps them in place, with no frame in between without ghost text.
+        const previous = this.nudge;
+        this.nudge = vscode.languages.registerInlineCompletionItemProvider(
+            { scheme: editor.document.uri.scheme, language: editor.document.languageId },
+            { provideInlineCompletionItems: () => undefined },
+        );
+        previous?.dispose();
+        void (async () => {
+            try {
+                await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+                const now = vscode.window.activeTextEditor;
+                if (now && current(now)) await vscode.commands.executeCommand('editor.action.inlineSuggest.showNext');
+            } finally {
+                this.retriggering = false;
+                if (this.again) {
+                    this.again = false;
+                    this.retrigger(s);
+                }
+            }
+        })();
     }
 
     /** Text inserted at the suggestion's end, matching it, is an accept (whole or in part). */
@@ -256,7 +272,7 @@ export class InlineCompletion implements StaticFeature, vscode.Disposable {
 
     dispose(): void {
         this.clear();
-        clearTimeout(this.trigger.timer);
+        this.nudge?.dispose();
         for (const d of this.disposables) d.dispose();
     }
 }

@@ -116,6 +116,7 @@ const baseSettings = {
   "extensions.autoCheckUpdates": false,
   "extensions.ignoreRecommendations": true,
   "chat.disableAIFeatures": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
   // Nothing else competes with the ghost text for Tab, and what is typed is what is saved.
   "editor.quickSuggestions": { other: false, comments: false, strings: false },
   "editor.suggestOnTriggerCharacters": false,
@@ -307,17 +308,27 @@ export class Editor {
     return this.page.keyboard.press(key);
   }
 
-  /** The ghost text shown now (all lines, "\n"-joined), or "" for none. */
+  /**
+   * The ghost text shown now, or "" for none. VS Code draws it as syntax-highlighted
+   * spans: `.ghost-text-decoration` on the cursor's line, `.ghost-text` on the lines it
+   * adds below (each line a `.view-line`).
+   */
   ghost() {
     return this.page.evaluate(() => {
       const editor = document.querySelector(".editor-instance .monaco-editor");
       if (!editor) return "";
-      const parts = [];
-      for (const el of editor.querySelectorAll(".ghost-text-decoration, .ghost-text")) {
-        if (el.closest(".ghost-text") && el.closest(".ghost-text") !== el) continue; // counted with its line
-        parts.push(el.textContent);
-      }
-      return parts.join("\n").replace(/\u00a0/g, " ");
+      const text = (selector) => {
+        const lines = new Map();
+        for (const el of editor.querySelectorAll(selector)) {
+          const line = el.closest(".view-line") ?? el;
+          lines.set(line, (lines.get(line) ?? "") + el.textContent);
+        }
+        return [...lines.values()];
+      };
+      const first = text(".ghost-text-decoration").join("");
+      const more = text(".ghost-text");
+      if (!first && more.length === 0) return "";
+      return [first, ...more].join("\n").replace(/\u00a0/g, " ");
     });
   }
 

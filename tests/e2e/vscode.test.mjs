@@ -26,7 +26,7 @@ describe("ghost text from a model", () => {
         "add.py": "def add(a, b):\n    ",
         "total.py": "def total_of(xs):\n    ",
         "mul.py": "def mul(a, b):\n    ",
-        "latency.py": "values = []\n",
+        "latency.py": "values = []\nx",
       },
       settings: {
         "flint.provider.kind": "openai-chat",
@@ -73,17 +73,20 @@ describe("ghost text from a model", () => {
     await vscode.screenshot("2-streamed-whole");
     await editor.press("Tab");
     await editor.waitForFile("def total_of(xs):\n    total = 0\n    for x in xs:\n        total += x\n    return total");
+    // Requests made after the accept were held too: let them end.
     await model.script({ holdAfter: null });
+    await model.release();
   });
 
   test("typing a character of the suggestion keeps it, with no new model request", async () => {
     await model.script({ reply: "eturn a * b", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
     const editor = await vscode.open("mul.py");
+    const before = (await model.requests()).length;
     await editor.type("r");
     await editor.ghostText((t) => t === "eturn a * b", "the ghost text 'eturn a * b'");
     const asked = await until("the model's answer to end", async () => {
       const all = await model.requests();
-      return all.every((r) => r.completed || r.aborted) ? all.length : false;
+      return all.slice(before).every((r) => r.completed || r.aborted) ? all.length : false;
     });
     await editor.type("e");
     // VS Code asks the extension again at the new position; wait until flint-lsp answered it.
@@ -111,15 +114,14 @@ describe("ghost text from a model", () => {
     });
     const samples = [];
     const letters = "abcdefghijkl";
+    // Each sample types one more letter on the same line: a new text, so a new model request.
     for (let i = 0; i < letters.length; i++) {
-      await editor.press("Enter");
-      await editor.press("Escape");
-      await editor.noGhostText();
       await editor.type(letters[i]);
       await editor.ghostText((t) => t === " = len(values)", `ghost text for sample ${i + 1}`);
       const f = await until("the page's timestamps", () => page.evaluate(() => (window.__flint.ghost ? window.__flint : false)));
       samples.push(f.ghost - f.key);
       await editor.press("Escape");
+      await editor.noGhostText();
     }
     const ms = samples.map((s) => s.toFixed(1)).join(", ");
     console.log(
