@@ -174,7 +174,7 @@ export class CodeServer {
         "--disable-workspace-trust",
         "--disable-getting-started-override",
         "--reconnection-grace-time", "10",
-        "--log", "debug",
+        "--log", "trace", // the Flint log then holds the LSP messages the tests look for
         workspace,
       ],
       { env, detached: true, stdio: ["ignore", "pipe", "pipe"] },

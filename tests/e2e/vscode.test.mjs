@@ -26,12 +26,14 @@ describe("ghost text from a model", () => {
         "add.py": "def add(a, b):\n    ",
         "total.py": "def total_of(xs):\n    ",
         "mul.py": "def mul(a, b):\n    ",
+        "sub.py": "def sub(a, b):\n    ",
         "latency.py": "values = []\nx",
       },
       settings: {
         "flint.provider.kind": "openai-chat",
         "flint.provider.endpoint": model.url,
         "flint.provider.model": "flint-scripted-model",
+        "flint.trace.server": "verbose",
       },
     });
     await vscode.waitForStatus(READY);
@@ -48,10 +50,30 @@ describe("ghost text from a model", () => {
     await editor.type("r");
     await editor.ghostText((t) => t === "eturn a + b", "the ghost text 'eturn a + b'");
     await vscode.screenshot("1-ghost-text");
+    await until("the show event sent to flint-lsp", () =>
+      vscode.flintLog().includes("Sending notification 'textDocument/didShowCompletion'"),
+    );
     await editor.press("Tab");
     await editor.noGhostText();
     await editor.waitForFile("def add(a, b):\n    return a + b");
     await vscode.screenshot("1-accepted");
+  });
+
+  test("word-wise accept takes the next word and tells the server; Tab takes the rest", async () => {
+    await model.script({ reply: "eturn a - b", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
+    const editor = await vscode.open("sub.py");
+    await editor.type("r");
+    await editor.ghostText((t) => t === "eturn a - b", "the ghost text 'eturn a - b'");
+    await editor.press("Control+ArrowRight");
+    await editor.ghostText((t) => t === " a - b", "the rest after the accepted word");
+    const log = await until("the partial accept sent to flint-lsp", () => {
+      const m = /Sending notification 'textDocument\/didPartiallyAcceptCompletion'[^\n]*\n(?:[^\n]*\n)*?[^\n]*"acceptedLength": (\d+)/.exec(vscode.flintLog());
+      return m ? m : false;
+    });
+    assert.equal(Number(log[1]), "eturn".length, "acceptedLength counts the accepted word");
+    await vscode.screenshot("1-word-accepted");
+    await editor.press("Tab");
+    await editor.waitForFile("def sub(a, b):\n    return a - b");
   });
 
   test("a slow stream: the ghost text shows before the stream ends, and grows", async () => {
