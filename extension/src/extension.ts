@@ -6,8 +6,10 @@
 //   inlineCompletion.ts  streamed ghost text and its feedback
 //   inlineEdit.ts        next-edit suggestions drawn with decorations
 //   status.ts            the status bar item
+//   codeActions.ts       the client half of code actions (edit with an instruction)
 //   commands.ts          the commands and the status bar menu
 import * as vscode from 'vscode';
+import { registerCodeActionCommands } from './codeActions';
 import { registerCommands } from './commands';
 import { InlineCompletion } from './inlineCompletion';
 import { InlineEdits } from './inlineEdit';
@@ -35,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }));
     context.subscriptions.push(log, apiKey, status, inline, edits, server);
     context.subscriptions.push(...registerCommands(server, apiKey, status, log));
+    context.subscriptions.push(...registerCodeActionCommands(client, log));
 
     context.subscriptions.push(
         server.onDidChangeClient((c) => {

@@ -34,6 +34,8 @@ const LOOK: Record<State, { icon: string; words: string; color?: string }> = {
     stopped: { icon: '$(debug-disconnect)', words: 'stopped', color: 'statusBarItem.errorBackground' },
 };
 
+const STREAMING_SHOWN_AFTER_MS = 300;
+
 export class StatusBar implements StaticFeature, vscode.Disposable {
     private readonly item: vscode.StatusBarItem;
     private server: StatusParams | undefined; // the last flint/status, if the server sends it
@@ -41,6 +43,7 @@ export class StatusBar implements StaticFeature, vscode.Disposable {
     private latencyMs: number | undefined;
     private base: State = 'starting';
     private subscription: vscode.Disposable | undefined;
+    private streamingTimer: NodeJS.Timeout | undefined;
 
     constructor(private readonly client: () => LanguageClient | undefined) {
         this.item = vscode.window.createStatusBarItem('flint.status', vscode.StatusBarAlignment.Right, 100);
@@ -59,14 +62,27 @@ export class StatusBar implements StaticFeature, vscode.Disposable {
         this.server = undefined;
         this.failure = undefined;
         this.subscription?.dispose();
-        this.subscription = this.client()?.onNotification('flint/status', (params: StatusParams) => {
-            this.server = params;
-            this.render();
-        });
+        this.subscription = this.client()?.onNotification('flint/status', (params: StatusParams) => this.serverStatus(params));
     }
     clear(): void {
         this.subscription?.dispose();
         this.subscription = undefined;
+    }
+
+    // Most model requests end within a keystroke or two: showing "streaming" for each
+    // would make the item blink while typing, so it shows only once a request has run
+    // for a while.
+    private serverStatus(params: StatusParams): void {
+        clearTimeout(this.streamingTimer);
+        if (params.state === 'streaming' && this.server && this.server.state !== 'streaming') {
+            this.streamingTimer = setTimeout(() => {
+                this.server = params;
+                this.render();
+            }, STREAMING_SHOWN_AFTER_MS);
+            return;
+        }
+        this.server = params;
+        this.render();
     }
 
     /** The client's life: starting, running, off (flint.enable false) or stopped (it failed). */
@@ -124,6 +140,7 @@ export class StatusBar implements StaticFeature, vscode.Disposable {
     }
 
     dispose(): void {
+        clearTimeout(this.streamingTimer);
         this.subscription?.dispose();
         this.item.dispose();
     }

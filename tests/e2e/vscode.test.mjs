@@ -7,12 +7,13 @@
 // - a next-edit suggestion away from the cursor, accepted with Tab: needs the server's
 //   `flint/inlineEdit` (being built); the extension's renderer is inlineEdit.ts, and the
 //   scenario goes in `describe("next edit")` below with CodeServer/Editor as they are.
-// - a code action offered and applied: needs the server's codeAction support.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CodeServer, ModelServer, closedPort, median, until } from "./harness.mjs";
 
 const READY = /^Flint: ready/;
+const SHAPE =
+  "import math\n\nclass Shape:\n    def area(self, r):\n        total = 0\n        total = total + math.pi * r * r\n        return total\n";
 
 describe("ghost text from a model", () => {
   let model;
@@ -27,6 +28,7 @@ describe("ghost text from a model", () => {
         "total.py": "def total_of(xs):\n    ",
         "mul.py": "def mul(a, b):\n    ",
         "sub.py": "def sub(a, b):\n    ",
+        "shape.py": SHAPE,
         "latency.py": "values = []\nx",
       },
       settings: {
@@ -118,6 +120,24 @@ describe("ghost text from a model", () => {
     await vscode.screenshot("3-typed-through");
     await editor.press("Tab");
     await editor.waitForFile("def mul(a, b):\n    return a * b");
+  });
+
+  test("a code action from Flint is offered, and applied from the model's rewrite", async () => {
+    await model.script({ reply: "        total = total + math.pi * r ** 2\n", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
+    const editor = await vscode.open("shape.py");
+    const page = vscode.page;
+    // Select "total = total + math.pi * r * r" (line 6).
+    await editor.press("Control+Home");
+    for (let i = 0; i < 5; i++) await editor.press("ArrowDown");
+    await editor.press("End");
+    await editor.press("Shift+Home");
+    await editor.press("Control+.");
+    const rewrite = page.locator(".action-widget .monaco-list-row", { hasText: "Rewrite" });
+    await rewrite.first().waitFor({ timeout: 60_000 });
+    await vscode.screenshot("5-code-actions-offered");
+    await rewrite.first().click();
+    await editor.waitForFile(SHAPE.replace("math.pi * r * r", "math.pi * r ** 2"));
+    await vscode.screenshot("5-code-action-applied");
   });
 
   test("keystroke to visible ghost text (figure, not an assertion)", async () => {
