@@ -3,7 +3,9 @@
 // After each change to the active document, this asks flint-lsp for the next edit
 // (`flint/inlineEdit`, Copilot's `textDocument/copilotInlineEdit` shape:
 // params {textDocument {uri, version}, position}, result {edits: [{text,
-// textDocument {uri, version}, range, command}]}). VS Code's own inline-edit UI is a
+// textDocument {uri, version}, range, command}], complete, jump?}: the edits are
+// the hunks of one suggestion; `complete: false` means more hunks are coming, so
+// this asks again; `jump` is where the best hunk is). VS Code's own inline-edit UI is a
 // proposed API a published extension cannot use, so the edit is drawn here: the
 // text it removes struck through on a red background, the text it inserts after it
 // in green, and, when the edit is not on the cursor's line, a hint at the cursor
@@ -30,11 +32,20 @@ const CONTEXT_KEY = 'flint.inlineEditVisible';
 export const ACCEPT_INLINE_EDIT = 'flint.vscode.acceptInlineEdit';
 export const DISMISS_INLINE_EDIT = 'flint.vscode.dismissInlineEdit';
 
+interface InlineEditResult {
+    edits?: InlineEdit[];
+    complete?: boolean;
+    jump?: { range: LspRange };
+}
+
 interface Shown {
     editor: vscode.TextEditor;
-    edit: InlineEdit;
-    range: vscode.Range;
+    version: number;
+    edits: { edit: InlineEdit; range: vscode.Range }[];
 }
+
+// Asking again for the rest of an incomplete suggestion stops after this many answers.
+const MAX_FOLLOW_UPS = 8;
 
 export class InlineEdits implements StaticFeature, vscode.Disposable {
     private supported = true;
@@ -103,7 +114,7 @@ export class InlineEdits implements StaticFeature, vscode.Disposable {
         return this.supported && vscode.workspace.getConfiguration('flint').get<boolean>('nextEdit.enabled', true);
     }
 
-    private async ask(editor: vscode.TextEditor): Promise<void> {
+    private async ask(editor: vscode.TextEditor, followUp = 0): Promise<void> {
         const client = this.client();
         if (!client || vscode.window.activeTextEditor !== editor) return;
         this.request?.cancel();
@@ -114,7 +125,7 @@ export class InlineEdits implements StaticFeature, vscode.Disposable {
             textDocument: { uri: client.code2ProtocolConverter.asUri(document.uri), version },
             position: client.code2ProtocolConverter.asPosition(editor.selection.active),
         };
-        let result: { edits?: InlineEdit[] } | null;
+        let result: InlineEditResult | null;
         try {
             result = await client.sendRequest('flint/inlineEdit', params, cts.token);
         } catch (e) {
@@ -128,71 +139,89 @@ export class InlineEdits implements StaticFeature, vscode.Disposable {
         }
         if (cts.token.isCancellationRequested || document.version !== version || vscode.window.activeTextEditor !== editor)
             return;
-        const edit = result?.edits?.find((e) => e.textDocument.version === version && e.textDocument.uri === params.textDocument.uri);
-        if (edit) this.show(editor, edit);
+        const edits = (result?.edits ?? []).filter(
+            (e) => e.textDocument.version === version && e.textDocument.uri === params.textDocument.uri,
+        );
+        if (edits.length > 0) this.show(editor, version, edits, result?.jump?.range);
+        this.log.debug(`next edit v${version}: ${edits.length} hunk(s)${result?.complete === false ? ', more coming' : ''}`);
+        if (result?.complete === false && followUp < MAX_FOLLOW_UPS) void this.ask(editor, followUp + 1);
     }
 
-    private show(editor: vscode.TextEditor, edit: InlineEdit): void {
+    private show(editor: vscode.TextEditor, version: number, edits: InlineEdit[], jump: LspRange | undefined): void {
         const client = this.client();
         if (!client) return;
-        const range = client.protocol2CodeConverter.asRange(edit.range);
         const document = editor.document;
-        const old = document.getText(range);
-        if (old === edit.text) return;
-        // Draw only what changes: the server's edits are small, but a rewrite of a word
-        // that keeps its first letters should not strike them through.
-        let head = 0;
-        while (head < old.length && head < edit.text.length && old[head] === edit.text[head]) head++;
-        let tail = 0;
-        while (tail < old.length - head && tail < edit.text.length - head && old[old.length - 1 - tail] === edit.text[edit.text.length - 1 - tail])
-            tail++;
-        const start = document.offsetAt(range.start);
-        const removed = new vscode.Range(document.positionAt(start + head), document.positionAt(start + old.length - tail));
-        const added = edit.text.slice(head, edit.text.length - tail);
-
-        const hover = new vscode.MarkdownString(`**Flint: suggested edit** (Tab to accept, Escape to dismiss)`);
-        hover.appendCodeblock(`- ${old.replace(/\n/g, '\n- ')}\n+ ${edit.text.replace(/\n/g, '\n+ ')}`, 'diff');
-        editor.setDecorations(this.deleted, removed.isEmpty ? [] : [{ range: removed, hoverMessage: hover }]);
-        editor.setDecorations(
-            this.inserted,
-            added
-                ? [
-                      {
-                          range: new vscode.Range(removed.end, removed.end),
-                          hoverMessage: hover,
-                          renderOptions: { after: { contentText: added.replace(/\r?\n/g, ' ⏎ ') } },
-                      },
-                  ]
-                : [],
-        );
+        const deleted: vscode.DecorationOptions[] = [];
+        const inserted: vscode.DecorationOptions[] = [];
+        const shown: Shown = { editor, version, edits: [] };
+        for (const edit of edits) {
+            const range = client.protocol2CodeConverter.asRange(edit.range);
+            const old = document.getText(range);
+            if (old === edit.text) continue;
+            shown.edits.push({ edit, range });
+            // Draw only what changes: a rewrite of a word that keeps its first letters
+            // should not strike them through.
+            let head = 0;
+            while (head < old.length && head < edit.text.length && old[head] === edit.text[head]) head++;
+            let tail = 0;
+            while (
+                tail < old.length - head &&
+                tail < edit.text.length - head &&
+                old[old.length - 1 - tail] === edit.text[edit.text.length - 1 - tail]
+            )
+                tail++;
+            const start = document.offsetAt(range.start);
+            const removed = new vscode.Range(document.positionAt(start + head), document.positionAt(start + old.length - tail));
+            const added = edit.text.slice(head, edit.text.length - tail);
+            const hover = new vscode.MarkdownString('**Flint: suggested edit** (Tab to accept, Escape to dismiss)');
+            hover.appendCodeblock(`- ${old.replace(/\n/g, '\n- ')}\n+ ${edit.text.replace(/\n/g, '\n+ ')}`, 'diff');
+            if (!removed.isEmpty) deleted.push({ range: removed, hoverMessage: hover });
+            if (added)
+                inserted.push({
+                    range: new vscode.Range(removed.end, removed.end),
+                    hoverMessage: hover,
+                    renderOptions: { after: { contentText: added.replace(/\r?\n/g, ' ⏎ ') } },
+                });
+        }
+        if (shown.edits.length === 0) return;
+        editor.setDecorations(this.deleted, deleted);
+        editor.setDecorations(this.inserted, inserted);
+        const target = jump ? client.protocol2CodeConverter.asRange(jump) : shown.edits[0].range;
         const cursorLine = editor.selection.active.line;
-        const away = range.start.line !== cursorLine && range.end.line !== cursorLine;
+        const away = target.start.line !== cursorLine && target.end.line !== cursorLine;
         editor.setDecorations(
             this.hint,
             away
                 ? [
                       {
                           range: new vscode.Range(cursorLine, 0, cursorLine, 0),
-                          renderOptions: {
-                              after: { contentText: `⇥ Tab: edit at line ${range.start.line + 1}` },
-                          },
+                          renderOptions: { after: { contentText: `⇥ Tab: edit at line ${target.start.line + 1}` } },
                       },
                   ]
                 : [],
         );
-        this.shown = { editor, edit, range };
+        const first = !this.shown || this.shown.version !== version;
+        this.shown = shown;
         void vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
-        void client.sendNotification('textDocument/didShowInlineEdit', { item: edit });
+        if (first) void client.sendNotification('textDocument/didShowInlineEdit', { item: shown.edits[0].edit });
     }
 
     private async accept(): Promise<void> {
         const shown = this.shown;
         if (!shown) return;
         this.dismiss();
-        const { editor, edit, range } = shown;
-        if (editor.document.version !== edit.textDocument.version) return; // made for older text
+        const { editor, version, edits } = shown;
+        if (editor.document.version !== version) return; // made for older text
+        // Where the cursor goes: the end of the last hunk, in the text after all of them.
+        const doc = editor.document;
+        const sorted = [...edits].sort((a, b) => doc.offsetAt(a.range.start) - doc.offsetAt(b.range.start));
+        const last = sorted[sorted.length - 1];
+        const shift = sorted
+            .slice(0, -1)
+            .reduce((sum, { edit, range }) => sum + edit.text.length - (doc.offsetAt(range.end) - doc.offsetAt(range.start)), 0);
+        const endOffset = doc.offsetAt(last.range.start) + shift + last.edit.text.length;
         const workspaceEdit = new vscode.WorkspaceEdit();
-        workspaceEdit.replace(editor.document.uri, range, edit.text);
+        for (const { edit, range } of edits) workspaceEdit.replace(doc.uri, range, edit.text);
         this.applying = true;
         let applied = false;
         try {
@@ -201,14 +230,12 @@ export class InlineEdits implements StaticFeature, vscode.Disposable {
             this.applying = false;
         }
         if (!applied) return;
-        const end = editor.document.positionAt(editor.document.offsetAt(range.start) + edit.text.length);
+        const end = doc.positionAt(endOffset);
         editor.selection = new vscode.Selection(end, end);
         editor.revealRange(new vscode.Range(end, end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-        if (edit.command)
-            void this.client()?.sendRequest('workspace/executeCommand', {
-                command: edit.command.command,
-                arguments: edit.command.arguments,
-            });
+        const command = last.edit.command;
+        if (command)
+            void this.client()?.sendRequest('workspace/executeCommand', { command: command.command, arguments: command.arguments });
         // An accepted edit often has a follow-up (the next call site, the next use).
         if (this.enabled()) void this.ask(editor);
     }
