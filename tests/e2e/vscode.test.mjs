@@ -5,8 +5,9 @@
 //
 // Not here yet, and why:
 // - a next-edit suggestion away from the cursor, accepted with Tab: needs the server's
-//   `flint/inlineEdit` (being built); the extension's renderer is inlineEdit.ts, and the
-//   scenario goes in `describe("next edit")` below with CodeServer/Editor as they are.
+//   `flint/inlineEdit` (on its way to main); the extension's renderer is inlineEdit.ts,
+//   and the scenario goes in a `describe` of its own with CodeServer/Editor as they are.
+// - typing through a suggestion is marked todo until flint-lsp's typed-through cache lands.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CodeServer, ModelServer, closedPort, median, until } from "./harness.mjs";
@@ -102,7 +103,11 @@ describe("ghost text from a model", () => {
     await model.release();
   });
 
-  test("typing a character of the suggestion keeps it, with no new model request", async () => {
+  // todo until the server's typed-through cache lands (the inline-completion issue): flint-lsp
+  // on main still asks the model again for every keystroke. Remove `todo` then.
+  test("typing a character of the suggestion keeps it, with no new model request", {
+    todo: "needs flint-lsp's typed-through cache",
+  }, async () => {
     await model.script({ reply: "eturn a * b", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
     const editor = await vscode.open("mul.py");
     const before = (await model.requests()).length;
@@ -199,7 +204,10 @@ describe("model endpoint down", () => {
     const editor = await vscode.open("down.py");
     await editor.type("r");
     const status = await vscode.waitForStatus(/^Flint: error/);
-    assert.match(status, /error/);
+    assert.match(status, /^Flint: error — \S/, "the status carries the reason");
+    console.log(`status bar: ${status}`);
+    await vscode.page.locator('.statusbar-item[aria-label^="Flint: error"], .statusbar-item [aria-label^="Flint: error"]').first().hover();
+    await until("the status tooltip", async () => (await vscode.page.locator(".monaco-hover, .workbench-hover").count()) > 0);
     await vscode.screenshot("6-endpoint-down");
     await editor.type("eturn a - b");
     await until("the typed text on screen", async () => (await editor.currentLineText()).some((l) => l.includes("return a - b")));
