@@ -207,7 +207,7 @@ describe("model endpoint down", () => {
     assert.match(status, /^Flint: error — \S/, "the status carries the reason");
     console.log(`status bar: ${status}`);
     await vscode.page.locator('.statusbar-item[aria-label^="Flint: error"], .statusbar-item [aria-label^="Flint: error"]').first().hover();
-    await until("the status tooltip", async () => (await vscode.page.locator(".monaco-hover, .workbench-hover").count()) > 0);
+    await vscode.page.getByText("Click for the Flint menu.").first().waitFor({ state: "visible", timeout: 60_000 });
     await vscode.screenshot("6-endpoint-down");
     await editor.type("eturn a - b");
     await until("the typed text on screen", async () => (await editor.currentLineText()).some((l) => l.includes("return a - b")));
