@@ -137,7 +137,7 @@ export class CodeServer {
    * files: workspace files {relative path: content}; settings: the workspace's
    * .vscode/settings.json; userSettings: merged over baseSettings.
    */
-  static async start({ name, files = {}, settings = {}, userSettings = {} }) {
+  static async start({ name, files = {}, settings = {}, userSettings = {}, env: extraEnv = {} }) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `flint-e2e-${name}-`));
     const workspace = path.join(dir, "workspace");
     const userData = path.join(dir, "user-data");
@@ -153,7 +153,7 @@ export class CodeServer {
       path.join(userData, "User/settings.json"),
       JSON.stringify({ ...baseSettings, ...userSettings }, null, 2),
     );
-    const env = { ...process.env, PATH: `${node24}:${process.env.PATH}` };
+    const env = { ...process.env, ...extraEnv, PATH: `${node24}:${process.env.PATH}` };
     delete env.FLINT_API_KEY;
     const common = ["--user-data-dir", userData, "--extensions-dir", extensions];
     const install = spawnSync(path.join(node24, "node"), [codeServerBin, ...common, "--install-extension", vsixPath], {
@@ -252,6 +252,18 @@ export class CodeServer {
   async screenshot(name) {
     fs.mkdirSync(artifacts, { recursive: true });
     await this.page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+  }
+
+  /** Text that decorations add after the text (`after.contentText`), in document order. */
+  decorationTexts() {
+    return this.page.evaluate(() => {
+      const out = [];
+      for (const el of document.querySelectorAll(".editor-instance .view-lines span[class*='ced-']")) {
+        const content = getComputedStyle(el, "::after").content;
+        if (content && content !== "none") out.push(JSON.parse(content));
+      }
+      return out;
+    });
   }
 
   /** The extension's log channel, as VS Code writes it to disk (user-data/logs/.../Flint.log). */

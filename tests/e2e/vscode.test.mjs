@@ -4,13 +4,14 @@
 // code-server, packs the VSIX and sets the paths), itself run by scripts/test.sh.
 //
 // Not here yet, and why:
-// - a next-edit suggestion away from the cursor, accepted with Tab: needs the server's
-//   `flint/inlineEdit` (on its way to main); the extension's renderer is inlineEdit.ts,
-//   and the scenario goes in a `describe` of its own with CodeServer/Editor as they are.
+// - a next-edit suggestion from flint-lsp itself: its `flint/inlineEdit` is on its way
+//   to main; until then the extension's renderer is tested against stand-in-lsp.mjs.
 // - typing through a suggestion is marked todo until flint-lsp's typed-through cache lands.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CodeServer, ModelServer, closedPort, median, until } from "./harness.mjs";
+import { CodeServer, ModelServer, closedPort, median, root, until } from "./harness.mjs";
 
 const READY = /^Flint: ready/;
 const SHAPE =
@@ -214,5 +215,56 @@ describe("model endpoint down", () => {
     assert.equal(await editor.ghost(), "", "no ghost text from a model that is down");
     await editor.waitForFile("def sub(a, b):\n    return a - b");
     await vscode.screenshot("6-still-editing");
+  });
+});
+
+// The extension's half of next-edit suggestions, against stand-in-lsp.mjs answering
+// flint/inlineEdit in the documented shape (the server's next-edit engine is on its
+// way to main; the same steps then run against flint-lsp and the scripted model).
+describe("next edit: the extension's renderer", () => {
+  let vscode;
+  let log;
+
+  before(async () => {
+    log = path.join(root, "build/e2e/stand-in-lsp.log");
+    fs.rmSync(log, { force: true });
+    vscode = await CodeServer.start({
+      name: "nextedit",
+      files: { "area.py": "def area(w, height):\n    return w * height\n\n\ndef main():\n    print(area(2, 3))\n" },
+      settings: { "flint.server.path": path.join(root, "tests/e2e/stand-in-lsp.mjs") },
+      env: {
+        FLINT_STAND_IN_LOG: log,
+        // Rename the parameter on line 1 while the cursor is at the end of the file.
+        FLINT_STAND_IN_EDIT: JSON.stringify({
+          text: "width",
+          range: { start: { line: 0, character: 9 }, end: { line: 0, character: 10 } },
+          jump: true,
+        }),
+      },
+    });
+    await vscode.waitForStatus(READY);
+  });
+
+  after(async () => {
+    await vscode?.stop();
+  });
+
+  test("an edit away from the cursor is drawn with a jump hint and accepted with Tab", async () => {
+    const editor = await vscode.open("area.py");
+    await editor.type("#");
+    const shown = await until("the edit and its hint drawn", async () => {
+      const texts = await vscode.decorationTexts();
+      return texts.includes("idth") && texts.some((t) => t.includes("Tab: edit at line 1")) ? texts : false;
+    });
+    assert.ok(shown.includes("idth"), "the inserted text is drawn after the kept 'w'");
+    await vscode.screenshot("4-inline-edit-shown");
+    await editor.press("Tab");
+    await editor.waitForFile("def area(width, height):\n    return w * height\n\n\ndef main():\n    print(area(2, 3))\n#");
+    const received = () => fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    await until("the accept command sent", () =>
+      received().some((m) => m.method === "workspace/executeCommand" && m.params.command === "flint.acceptInlineEdit"),
+    );
+    assert.ok(received().some((m) => m.method === "textDocument/didShowInlineEdit"), "the show event was sent");
+    await vscode.screenshot("4-inline-edit-accepted");
   });
 });
