@@ -151,6 +151,7 @@ export class InlineEdits implements StaticFeature, vscode.Disposable {
         const client = this.client();
         if (!client) return;
         const document = editor.document;
+        const first = !this.shown || this.shown.version !== version;
         const deleted: vscode.DecorationOptions[] = [];
         const inserted: vscode.DecorationOptions[] = [];
         const shown: Shown = { editor, version, edits: [] };
@@ -184,6 +185,9 @@ export class InlineEdits implements StaticFeature, vscode.Disposable {
                 });
         }
         if (shown.edits.length === 0) return;
+        // The key first: once the edit is on screen, Tab must already accept it.
+        this.shown = shown;
+        void vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
         editor.setDecorations(this.deleted, deleted);
         editor.setDecorations(this.inserted, inserted);
         const target = jump ? client.protocol2CodeConverter.asRange(jump) : shown.edits[0].range;
@@ -200,9 +204,6 @@ export class InlineEdits implements StaticFeature, vscode.Disposable {
                   ]
                 : [],
         );
-        const first = !this.shown || this.shown.version !== version;
-        this.shown = shown;
-        void vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
         if (first) void client.sendNotification('textDocument/didShowInlineEdit', { item: shown.edits[0].edit });
     }
 

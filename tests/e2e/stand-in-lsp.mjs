@@ -2,7 +2,8 @@
 // A stand-in for flint-lsp that answers `flint/inlineEdit` with one scripted edit,
 // in the documented shape, so the extension's inline-edit renderer can be tested
 // in a real VS Code before (and apart from) the server's next-edit engine. Every
-// message it receives is appended, one JSON line each, to $FLINT_STAND_IN_LOG.
+// message it receives is appended, one JSON line each, to $FLINT_STAND_IN_LOG; with
+// $FLINT_STAND_IN_EXPECT_KEY set it also logs whether $FLINT_API_KEY equals it.
 //   FLINT_STAND_IN_EDIT='{"text": "width", "range": {...}, "jump": true}'
 import fs from "node:fs";
 
@@ -46,6 +47,9 @@ process.stdin.on("data", (data) => {
     const m = JSON.parse(pending.subarray(end + 4, end + 4 + length).toString());
     pending = pending.subarray(end + 4 + length);
     if (log) fs.appendFileSync(log, JSON.stringify(m) + "\n");
+    // Whether this process got the key the test stored, without writing the key anywhere.
+    if (m.method === "initialize" && log && process.env.FLINT_STAND_IN_EXPECT_KEY)
+      fs.appendFileSync(log, JSON.stringify({ apiKeyInEnvironment: process.env.FLINT_API_KEY === process.env.FLINT_STAND_IN_EXPECT_KEY }) + "\n");
     if (m.method === "textDocument/didOpen" || m.method === "textDocument/didChange")
       versions.set(m.params.textDocument.uri, m.params.textDocument.version);
     if (m.method === "exit") process.exit(0);

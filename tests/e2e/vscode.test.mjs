@@ -221,7 +221,9 @@ describe("model endpoint down", () => {
 // The extension's half of next-edit suggestions, against stand-in-lsp.mjs answering
 // flint/inlineEdit in the documented shape (the server's next-edit engine is on its
 // way to main; the same steps then run against flint-lsp and the scripted model).
-describe("next edit: the extension's renderer", () => {
+const API_KEY = "sk-flint-e2e-0123456789abcdef";
+
+describe("the extension against a stand-in server: next-edit renderer, API key", () => {
   let vscode;
   let log;
 
@@ -231,9 +233,13 @@ describe("next edit: the extension's renderer", () => {
     vscode = await CodeServer.start({
       name: "nextedit",
       files: { "area.py": "def area(w, height):\n    return w * height\n\n\ndef main():\n    print(area(2, 3))\n" },
-      settings: { "flint.server.path": path.join(root, "tests/e2e/stand-in-lsp.mjs") },
+      settings: {
+        "flint.server.path": path.join(root, "tests/e2e/stand-in-lsp.mjs"),
+        "flint.provider.endpoint": "http://127.0.0.1:9/v1",
+      },
       env: {
         FLINT_STAND_IN_LOG: log,
+        FLINT_STAND_IN_EXPECT_KEY: API_KEY,
         // Rename the parameter on line 1 while the cursor is at the end of the file.
         FLINT_STAND_IN_EDIT: JSON.stringify({
           text: "width",
@@ -249,6 +255,8 @@ describe("next edit: the extension's renderer", () => {
     await vscode?.stop();
   });
 
+  const received = () => fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+
   test("an edit away from the cursor is drawn with a jump hint and accepted with Tab", async () => {
     const editor = await vscode.open("area.py");
     await editor.type("#");
@@ -260,11 +268,36 @@ describe("next edit: the extension's renderer", () => {
     await vscode.screenshot("4-inline-edit-shown");
     await editor.press("Tab");
     await editor.waitForFile("def area(width, height):\n    return w * height\n\n\ndef main():\n    print(area(2, 3))\n#");
-    const received = () => fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
     await until("the accept command sent", () =>
       received().some((m) => m.method === "workspace/executeCommand" && m.params.command === "flint.acceptInlineEdit"),
     );
     assert.ok(received().some((m) => m.method === "textDocument/didShowInlineEdit"), "the show event was sent");
     await vscode.screenshot("4-inline-edit-accepted");
+  });
+
+  test("Set API Key: the key reaches the server's environment, never a setting or a log", async () => {
+    const page = vscode.page;
+    const starts = () => received().filter((m) => m.method === "initialize").length;
+    const before = starts();
+    await page.keyboard.press("Control+Shift+P");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ timeout: 60_000 });
+    await input.fill(">Flint: Set API Key");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Set API Key" }).first().waitFor({ timeout: 60_000 });
+    await page.keyboard.press("Enter");
+    await page.locator('.quick-input-widget input[type="password"]').waitFor({ timeout: 60_000 });
+    await page.keyboard.type(API_KEY);
+    await page.keyboard.press("Enter");
+    // A new key restarts flint-lsp with it in the environment.
+    await until("flint-lsp restarted", () => starts() > before);
+    await vscode.waitForStatus(READY);
+    const messages = received();
+    const init = messages.filter((m) => m.method === "initialize").at(-1);
+    assert.equal(init.params.initializationOptions.provider.apiKeyEnv, "FLINT_API_KEY", "the provider is pointed at the key's variable");
+    assert.equal(messages.filter((m) => "apiKeyInEnvironment" in m).at(-1).apiKeyInEnvironment, true, "the key is in the environment");
+    const settingsFiles = [path.join(vscode.workspace, ".vscode/settings.json"), path.join(vscode.userData, "User/settings.json")];
+    for (const file of settingsFiles) assert.ok(!fs.readFileSync(file, "utf8").includes(API_KEY), `the key is not in ${file}`);
+    assert.ok(!vscode.flintLog().includes(API_KEY), "the key is not in the Flint log");
+    assert.ok(!JSON.stringify(messages).includes(API_KEY), "the key is not sent over LSP");
   });
 });
