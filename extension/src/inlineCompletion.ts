@@ -199,7 +199,7 @@ export class InlineCompletion implements StaticFeature, vscode.Disposable {
 
     private partial(p: PartialParams): void {
         const s = this.held.get(p.textDocument.uri);
-        this.log.debug(`partial #${p.id} ${p.range.start.line + 1}:${p.range.start.character + 1} ${p.text.length} chars${p.done ? ' done' : ''}; held: ${s ? `#${s.id} ${s.range.start.line + 1}:${s.range.start.character + 1}${s.done ? ' done' : ''}` : 'none'}`);
+        this.log.trace(`partial #${p.id} ${p.range.start.line + 1}:${p.range.start.character + 1} ${p.text.length} chars${p.done ? ' done' : ''}; held: ${s ? `#${s.id} ${s.range.start.line + 1}:${s.range.start.character + 1}${s.done ? ' done' : ''}` : 'none'}`);
         if (s && samePosition(s.range.start, p.range.start) && (s.id === undefined || s.id === p.id) && !s.done) {
             const before = s.text;
             this.adopt(s, p);
