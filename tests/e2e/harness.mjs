@@ -370,9 +370,21 @@ export class Editor {
     return fs.readFileSync(this.path, "utf8");
   }
 
+  /**
+   * Saves until the file on disk holds `expected`. An edit can land after a save
+   * (a code action's edit comes once the model has answered), so the editor is
+   * saved again, at most twice a second, until the file matches or the deadline passes.
+   */
   async waitForFile(expected) {
-    await this.page.keyboard.press("Control+S");
-    return until(`${this.file} on disk to equal the expected text`, () => fs.readFileSync(this.path, "utf8") === expected);
+    let saved = 0;
+    return until(`${this.file} on disk to equal the expected text`, async () => {
+      if (fs.readFileSync(this.path, "utf8") === expected) return true;
+      if (Date.now() - saved > 500) {
+        saved = Date.now();
+        await this.page.keyboard.press("Control+S");
+      }
+      return false;
+    });
   }
 }
 
