@@ -89,6 +89,7 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
         };
 
         registerLifecycle();
+        registerCommands(ctx);
         registerTextSync(ctx);
         registerInspect(ctx);
         registerConfiguration(ctx);
@@ -102,6 +103,7 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
             if (!fromJSON(params, parsed, error)) return reply.error(ErrorCode::InvalidParams, error);
             ctx.client = std::move(parsed);
             ctx.encoding = negotiateEncoding(ctx.client.positionEncodings);
+            for (auto& hook : ctx.initializing) hook();
             json::object capabilities = ctx.capabilities;
             capabilities["positionEncoding"] = toString(ctx.encoding);
             lifecycle = Lifecycle::Running;

@@ -23,9 +23,14 @@
 #include <boost/json/object.hpp>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <variant>
+
+namespace flint {
+struct InlineStats;
+}
 
 namespace flint::lsp {
 
@@ -47,6 +52,8 @@ private:
 };
 
 using RequestHandler = std::function<void(const json::value& params, Reply reply, CancellationToken)>;
+// A workspace/executeCommand command: its `arguments` (an empty array when none were sent).
+using CommandHandler = std::function<void(const json::array& arguments, Reply reply)>;
 using NotificationHandler = std::function<void(const json::value& params)>;
 // A reply from the client to a request the server sent: a result or an error.
 using ResponseHandler = std::function<void(const json::value& result, const ResponseError* error)>;
@@ -68,9 +75,25 @@ struct ServerContext {
     enum class Feature { Inline, NextEdit, Actions };
     // The provider that serves `feature`, or null when none is configured for it.
     Provider* providerFor(Feature) { return provider.get(); }
+    // Inline completion's statistics (suggest/InlineStats.h), for flint/stats and tests.
+    const InlineStats* inlineStats = nullptr;
 
     std::function<void(std::string method, RequestHandler)> onRequest;
     std::function<void(std::string method, NotificationHandler)> onNotification;
+    // Called when `initialize` arrives, once `client` is set and before the capabilities
+    // are sent: for features whose capabilities depend on the client's.
+    std::vector<std::function<void()>> initializing;
+    // Commands run through workspace/executeCommand (lsp/Commands.cpp), announced in
+    // executeCommandProvider. Register before initialize.
+    std::map<std::string, CommandHandler, std::less<>> commands;
+    void addCommand(std::string name, CommandHandler handler) {
+        json::value& provider = capabilities["executeCommandProvider"];
+        if (!provider.is_object()) provider = json::object{{"commands", json::array{}}};
+        json::value& list = provider.as_object()["commands"];
+        if (!list.is_array()) list = json::array{};
+        if (!commands.contains(name)) list.as_array().emplace_back(name);
+        commands[std::move(name)] = std::move(handler);
+    }
     std::function<void(std::string_view method, json::value params)> notify;
     std::function<void(std::string_view method, json::value params, ResponseHandler)> request;
     // Runs `task` later on the event loop, after the messages already queued.
@@ -91,6 +114,7 @@ struct ServerContext {
 void registerTextSync(ServerContext& ctx);
 void registerInspect(ServerContext& ctx);
 void registerConfiguration(ServerContext& ctx);
+void registerCommands(ServerContext& ctx);
 void registerInlineCompletion(ServerContext& ctx);
 
 } // namespace flint::lsp
