@@ -97,6 +97,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
     std::map<uint64_t, Chain> chains;
     std::deque<uint64_t> endedChains;
     std::deque<Clock::TimePoint> prefetchTimes;
+    std::string modelIdentity;
     uint64_t nextId = 1;
     uint64_t nextChain = 1;
 
@@ -406,8 +407,23 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         doc.live->views.push_back(view);
     }
 
+    // Suggestions belong to the model that made them: when another model takes over
+    // (a configuration change), its predecessor's streams stop and its answers go.
+    void followModel() {
+        std::string identity = model.identity();
+        if (identity == modelIdentity) return;
+        modelIdentity = std::move(identity);
+        for (auto& [uri, doc] : docs) {
+            cancelView(doc.view);
+            cancelStream(doc.live);
+            cancelStream(doc.prefetch);
+        }
+        cache.clear();
+    }
+
     void request(const InlineRequest& request, CancellationToken token, Listener listener) {
         ++stats.requests;
+        followModel();
         auto view = std::make_shared<View>();
         view->id = std::to_string(nextId++);
         view->uri = request.uri;

@@ -218,7 +218,7 @@ public:
     };
 
     const WireFormat* format() override { return configured ? findWireFormat("openai-completions") : nullptr; }
-    std::string identity() override { return "scripted"; }
+    std::string identity() override { return name; }
     std::shared_ptr<ProviderCall> stream(ModelRequest request, std::function<void(const StreamUpdate&)> onUpdate) override {
         auto call = std::make_shared<Call>();
         call->request = std::move(request);
@@ -247,6 +247,7 @@ public:
     }
 
     bool configured = true;
+    std::string name = "scripted";
     std::vector<std::shared_ptr<Call>> calls;
 };
 
@@ -570,4 +571,19 @@ TEST_CASE("engine: with no model, the workspace engine answers at once") {
     CHECK(answer->last().text == "per() + \"!\"");
     CHECK(answer->last().fromUri == "file:///util.py");
     CHECK(s.model.calls.empty());
+}
+
+TEST_CASE("engine: another model takes over: the old one's streams stop and its answers go") {
+    Session s(kSource);
+    auto first = s.ask(kCursor);
+    s.model.token(0, "name");
+    s.model.end(0);
+    auto second = s.ask(s.text().size());
+    s.model.token(1, "pri");
+    s.model.name = "another";
+    auto third = s.ask(kCursor);
+    CHECK(s.model.calls[1]->cancelled);
+    REQUIRE(second->done());
+    CHECK(second->last().cancelled);
+    REQUIRE(s.model.calls.size() == 3);  // not served from the old model's answer
 }
