@@ -61,7 +61,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
     // A suggestion as the user sees it: one cache entry at one place, however many
     // requests show its rest while the user types it.
     struct Chain {
-        const CachedSuggestion* entry = nullptr;
+        std::weak_ptr<CachedSuggestion> entry;
         bool shown = false, accepted = false, partial = false, prefetched = false;
         bool ended = false, countedRejected = false;
     };
@@ -193,10 +193,10 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
 
     // The request shows `entry` (null: a workspace answer): the same suggestion as the
     // document's last one if it is the same entry, else a new one (the last one ends).
-    void chainFor(DocState& doc, const CachedSuggestion* entry) {
+    void chainFor(DocState& doc, const std::shared_ptr<CachedSuggestion>& entry) {
         if (doc.chain && entry) {
             auto it = chains.find(doc.chain);
-            if (it != chains.end() && !it->second.ended && it->second.entry == entry) return;
+            if (it != chains.end() && !it->second.ended && it->second.entry.lock() == entry) return;
         }
         endChain(doc.chain);
         doc.chain = nextChain++;
@@ -315,7 +315,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         view->entry = hit.entry;
         view->typed = hit.typed;
         view->cached = true;
-        chainFor(doc, hit.entry.get());
+        chainFor(doc, hit.entry);
         remember(*view);
         std::shared_ptr<Stream> stream = feeding(doc, hit.entry);
         if (stream && stream->prefetch) {
@@ -400,7 +400,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         entry->key = p.key;
         view->entry = entry;
         view->typed = 0;
-        chainFor(doc, entry.get());
+        chainFor(doc, entry);
         remember(*view);
         ++stats.modelRequests;
         doc.live = startStream(view->uri, std::move(p.context), p.shaping, std::move(p.request), entry, false);
