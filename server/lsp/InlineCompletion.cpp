@@ -129,7 +129,7 @@ struct State {
     std::string reportedError;
 };
 
-// Reads the current settings into the engine (cheap: a few lookups per request).
+// Reads the `inline` settings into the engine, after each configuration is applied.
 void configure(ServerContext& ctx, State& state) {
     std::string error;
     state.settings = readSettings(ctx.settings.if_contains("inline"), error);
@@ -227,7 +227,6 @@ void handleInline(ServerContext& ctx, const std::shared_ptr<State>& state, const
     const std::optional<Located> where = locate(ctx, params, reply);
     if (!where) return;
     if (!where->doc) return reply.result(inlineItems({}, {}, {}));
-    configure(ctx, *state);
     const std::string uri = where->doc->uri();
     const TextRange range{where->at, where->at};
     const json::value requestId = reply.id();
@@ -265,7 +264,6 @@ void handleCompletion(ServerContext& ctx, const std::shared_ptr<State>& state, c
                       Reply reply, CancellationToken token) {
     const std::optional<Located> where = locate(ctx, params, reply);
     if (!where) return;
-    configure(ctx, *state);
     const bool enabled = state->settings.completionFallback == Fallback::On ||
                          (state->settings.completionFallback == Fallback::Auto && state->completionOffered);
     if (!where->doc || !enabled) return reply.result(json::object{{"isIncomplete", false}, {"items", json::array{}}});
@@ -328,6 +326,7 @@ void registerInlineCompletion(ServerContext& ctx) {
             ctx.capabilities.erase("completionProvider");
     });
 
+    ctx.configurationApplied.push_back([&ctx, state] { configure(ctx, *state); });
     ctx.documentChanged.push_back([&ctx, state](const std::string& uri) {
         if (ctx.workspace.find(uri)) state->engine.documentChanged(uri);
         else state->engine.documentClosed(uri);

@@ -94,6 +94,7 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
         registerInspect(ctx);
         registerConfiguration(ctx);
         registerInlineCompletion(ctx);
+        registerStatus(ctx);
     }
 
     void registerLifecycle() {

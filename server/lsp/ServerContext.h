@@ -98,6 +98,13 @@ struct ServerContext {
     std::function<void(std::string_view method, json::value params, ResponseHandler)> request;
     // Runs `task` later on the event loop, after the messages already queued.
     std::function<void(std::function<void()> task)> defer;
+    // What is wrong with the configuration as last applied ("" when nothing is), for the status.
+    std::string configurationProblem;
+    // Called after each configuration was applied (the provider may have changed).
+    std::vector<std::function<void()>> configurationApplied;
+    void notifyConfigurationApplied() {
+        for (auto& listener : configurationApplied) listener();
+    }
     // Called after a document's text changed (didChange) or it closed: features
     // drop work that was for the old text.
     std::vector<std::function<void(const std::string& uri)>> documentChanged;
@@ -116,5 +123,6 @@ void registerInspect(ServerContext& ctx);
 void registerConfiguration(ServerContext& ctx);
 void registerCommands(ServerContext& ctx);
 void registerInlineCompletion(ServerContext& ctx);
+void registerStatus(ServerContext& ctx);
 
 } // namespace flint::lsp
