@@ -358,7 +358,7 @@ void registerInlineCompletion(ServerContext& ctx) {
                                                                : state->engine.suggestionText(*id);
         state->engine.partiallyAccepted(*id, bytesForCodeUnits(text, static_cast<size_t>(length->as_int64()), ctx.encoding));
     });
-    ctx.addCommand(std::string(kAcceptCommand), [state](const json::array& arguments, Reply reply) {
+    ctx.onCommand(std::string(kAcceptCommand), [state](const json::array& arguments, Reply reply, CancellationToken) {
         if (arguments.empty() || !arguments[0].is_string())
             return reply.error(ErrorCode::InvalidParams, "flint.acceptCompletion: expected [suggestionId]");
         state->engine.accepted(std::string(arguments[0].as_string()));

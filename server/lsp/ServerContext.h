@@ -52,9 +52,9 @@ private:
 };
 
 using RequestHandler = std::function<void(const json::value& params, Reply reply, CancellationToken)>;
-// A workspace/executeCommand command: its `arguments` (an empty array when none were sent).
-using CommandHandler = std::function<void(const json::array& arguments, Reply reply)>;
 using NotificationHandler = std::function<void(const json::value& params)>;
+// A workspace/executeCommand command: its `arguments` (an empty array when absent).
+using CommandHandler = std::function<void(const json::array& arguments, Reply reply, CancellationToken)>;
 // A reply from the client to a request the server sent: a result or an error.
 using ResponseHandler = std::function<void(const json::value& result, const ResponseError* error)>;
 
@@ -83,17 +83,10 @@ struct ServerContext {
     // Called when `initialize` arrives, once `client` is set and before the capabilities
     // are sent: for features whose capabilities depend on the client's.
     std::vector<std::function<void()>> initializing;
-    // Commands run through workspace/executeCommand (lsp/Commands.cpp), announced in
-    // executeCommandProvider. Register before initialize.
-    std::map<std::string, CommandHandler, std::less<>> commands;
-    void addCommand(std::string name, CommandHandler handler) {
-        json::value& provider = capabilities["executeCommandProvider"];
-        if (!provider.is_object()) provider = json::object{{"commands", json::array{}}};
-        json::value& list = provider.as_object()["commands"];
-        if (!list.is_array()) list = json::array{};
-        if (!commands.contains(name)) list.as_array().emplace_back(name);
-        commands[std::move(name)] = std::move(handler);
-    }
+    // Registers a command for workspace/executeCommand; executeCommandProvider lists
+    // every registered command. (Features never register workspace/executeCommand
+    // themselves: there is one dispatcher.)
+    std::function<void(std::string command, CommandHandler)> onCommand;
     std::function<void(std::string_view method, json::value params)> notify;
     std::function<void(std::string_view method, json::value params, ResponseHandler)> request;
     // Runs `task` later on the event loop, after the messages already queued.
@@ -121,8 +114,8 @@ struct ServerContext {
 void registerTextSync(ServerContext& ctx);
 void registerInspect(ServerContext& ctx);
 void registerConfiguration(ServerContext& ctx);
-void registerCommands(ServerContext& ctx);
 void registerInlineCompletion(ServerContext& ctx);
 void registerStatus(ServerContext& ctx);
+void registerCodeActions(ServerContext& ctx);
 
 } // namespace flint::lsp

@@ -52,6 +52,14 @@ function commandFor(workdir) {
 }
 
 const model = await startModelServer();
+// One reply per model request, in the order the editor scripts make them: the inline
+// completion, then (Neovim) the code action's rewrite of `return message`.
+for (const reply of ["```python\nname.upper()\n```", "    return message.strip()\n"]) {
+  const response = await fetch(`http://127.0.0.1:${model.port}/__flint/queue`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ reply }),
+  });
+  if (!response.ok) throw new Error(`queueing a reply failed: ${response.status}`);
+}
 const workdir = mkdtempSync(path.join(tmpdir(), `flint-${editor}-`));
 writeFileSync(path.join(workdir, "greet.py"), source);
 const [program, args] = commandFor(workdir);

@@ -9,6 +9,7 @@
 --   * edits made in the buffer reach Flint intact (flint/inspect agrees with the buffer);
 --   * textDocument/inlineCompletion streams partials and answers an item whose range
 --     is right in UTF-16 after non-ASCII text; applying it gives the expected line;
+--   * a code action is listed, resolved by the model and applied as a WorkspaceEdit;
 --   * shutdown and exit end the server with code 0.
 
 local failures = {}
@@ -108,6 +109,30 @@ check(vim.wait(5000, function() return #partials > 0 and partials[#partials].don
       "flint/inlineCompletion/partial streamed, ending with done")
 say("     partials: %d, last %q from %s", #partials, partials[#partials] and partials[#partials].text or "",
     partials[#partials] and tostring(partials[#partials].model) or "?")
+
+-- A code action: listed with no model call, resolved by the model, applied by Neovim.
+local last_line = vim.api.nvim_buf_get_lines(buf, 4, 5, false)[1]  -- "    return message"
+local listed = sync("textDocument/codeAction", {
+  textDocument = { uri = vim.uri_from_bufnr(buf) },
+  range = { start = { line = 4, character = 4 }, ["end"] = { line = 4, character = #last_line } },
+  context = { diagnostics = {} },
+})
+local rewrite
+for _, action in ipairs(listed.result or {}) do
+  if action.data and action.data.action == "rewrite" then rewrite = action end
+end
+if check(rewrite ~= nil, "a rewrite action is offered for the selection") then
+  say("     action: %s", rewrite.title)
+  local resolved = sync("codeAction/resolve", rewrite)
+  if check(resolved.result and resolved.result.edit ~= nil, "codeAction/resolve returns an edit") then
+    vim.lsp.util.apply_workspace_edit(resolved.result.edit, client.offset_encoding)
+    local rewritten = vim.api.nvim_buf_get_lines(buf, 4, 5, false)[1]
+    say("     line after the action: %s", rewritten)
+    check(rewritten == "    return message.strip()", "applying it rewrites the selected line")
+  else
+    say("     error: %s", vim.inspect(resolved.err))
+  end
+end
 
 client.stop()
 check(vim.wait(10000, function() return exited_with ~= nil end, 10), "the server exits after shutdown")
