@@ -232,9 +232,10 @@ void handleInline(ServerContext& ctx, const std::shared_ptr<State>& state, const
     const json::value requestId = reply.id();
     state->engine.request(
         {.uri = uri, .offset = where->offset, .trigger = triggerOf(params)}, token,
-        [&ctx, state, reply, requestId, uri, range](const SuggestionUpdate& u) {
+        // The engine holds the listener: it holds the state weakly, or neither would go.
+        [&ctx, weak = std::weak_ptr<State>(state), reply, requestId, uri, range](const SuggestionUpdate& u) {
             const bool workspace = u.source == SuggestionUpdate::Source::Workspace;
-            if (workspace) tellNoModelOnce(ctx, *state);
+            if (auto state = weak.lock(); state && workspace) tellNoModelOnce(ctx, *state);
             json::object p{{"id", requestId}, {"textDocument", json::object{{"uri", uri}}},
                            {"range", toJSON(range)}, {"text", u.text}, {"done", u.done},
                            {"source", workspace ? "workspace" : "model"}, {"suggestionId", u.id}};
@@ -277,8 +278,9 @@ void handleCompletion(ServerContext& ctx, const std::shared_ptr<State>& state, c
     const TextRange range{text.positionAt(wordStart, ctx.encoding), where->at};
     state->engine.request(
         {.uri = where->doc->uri(), .offset = where->offset, .trigger = TriggerKind::Automatic}, token,
-        [&ctx, state, reply, word, range](const SuggestionUpdate& u) {
-            if (u.source == SuggestionUpdate::Source::Workspace) tellNoModelOnce(ctx, *state);
+        [&ctx, weak = std::weak_ptr<State>(state), reply, word, range](const SuggestionUpdate& u) {
+            if (auto state = weak.lock(); state && u.source == SuggestionUpdate::Source::Workspace)
+                tellNoModelOnce(ctx, *state);
             if (reply.replied()) return;
             const size_t eol = u.text.find('\n');
             if (!u.done && eol == std::string::npos) return;

@@ -50,7 +50,9 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         bool sawToken = false;
         bool ended = false;
         bool prefetch = false;
-        std::vector<std::shared_ptr<View>> views;
+        // The requests showing it. Held weakly: the document holds its request, and a
+        // request that ended need not stay until the stream does.
+        std::vector<std::weak_ptr<View>> views;
         // A prefetch: the suggestion it assumes accepted, and where that suggestion starts.
         std::shared_ptr<CachedSuggestion> parent;
         size_t parentStart = 0;
@@ -232,8 +234,9 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         stream->call->cancel();
         ++stats.streamsCancelled;
         cache.erase(stream->entry);  // unfinished: it must not be served as if whole
-        for (auto& view : stream->views) cancelView(view);
+        std::vector<std::weak_ptr<View>> views = std::move(stream->views);
         stream->views.clear();
+        for (auto& view : views) cancelView(view.lock());
     }
 
     std::shared_ptr<Stream> startStream(const std::string& uri, CompletionContext context, ShapingOptions shaping,
@@ -279,7 +282,9 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         if (!end) {
             if (next == entry.text) return;
             entry.text = std::move(next);
-            for (auto& view : std::vector(stream->views)) deliver(*view, false);
+            std::erase_if(stream->views, [](const std::weak_ptr<View>& v) { return v.expired(); });
+            for (auto& weak : std::vector(stream->views))
+                if (auto view = weak.lock()) deliver(*view, false);
             return;
         }
 
@@ -297,9 +302,10 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         if (doc.prefetch == stream) doc.prefetch.reset();
         // Only whole, non-empty answers are worth serving again.
         if (!error.empty() || entry.text.empty()) cache.erase(stream->entry);
-        std::vector<std::shared_ptr<View>> views = std::move(stream->views);
+        std::vector<std::weak_ptr<View>> views = std::move(stream->views);
         stream->views.clear();
-        for (auto& view : views) deliver(*view, true, error);
+        for (auto& weak : views)
+            if (auto view = weak.lock()) deliver(*view, true, error);
         if (!stream->prefetchAfter.empty()) {
             auto record = records.find(stream->prefetchAfter);
             if (record != records.end()) prefetchAfter(record->second);
