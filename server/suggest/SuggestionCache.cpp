@@ -31,7 +31,13 @@ bool beforeMatches(const CachedSuggestion& entry, std::string_view text, size_t 
     const size_t start = offset - typed;  // where the suggestion was to go
     if (start < entry.before.size()) return false;
     if (entry.beforeIsStart && start != entry.before.size()) return false;
-    return text.compare(start - entry.before.size(), entry.before.size(), entry.before) == 0;
+    // The bytes nearest the cursor differ first (entries of one document share most of
+    // their windows): compare them before the rest.
+    const size_t near = std::min<size_t>(entry.before.size(), 64);
+    if (text.compare(start - near, near, std::string_view(entry.before).substr(entry.before.size() - near)) != 0)
+        return false;
+    return text.compare(start - entry.before.size(), entry.before.size() - near,
+                        std::string_view(entry.before).substr(0, entry.before.size() - near)) == 0;
 }
 
 } // namespace
