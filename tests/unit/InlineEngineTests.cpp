@@ -587,3 +587,22 @@ TEST_CASE("engine: another model takes over: the old one's streams stop and its 
     CHECK(second->last().cancelled);
     REQUIRE(s.model.calls.size() == 3);  // not served from the old model's answer
 }
+
+TEST_CASE("a what-if copy of a document: the insertion applied, its tree updated, the original untouched") {
+    const std::string source = "class A:\n    def f(self):\n        return \n";
+    Document doc("file:///a.py", "python", 3, source);
+    const size_t at = source.find("return ") + 7;
+    const auto copy = doc.withInsertion(at, "self.g()\n\n    def g(self):\n        pass");
+    CHECK(doc.text().str() == source);
+    CHECK(copy->version() == 3);
+    CHECK(copy->text().str() == "class A:\n    def f(self):\n        return self.g()\n\n    def g(self):\n        pass\n");
+    const Document fresh("file:///a.py", "python", 3, copy->text().str());
+    const uint32_t inG = static_cast<uint32_t>(copy->text().str().find("pass"));
+    std::vector<std::string> viaCopy, viaFresh;
+    for (const Scope& s : copy->syntax()->scopesAt(inG, copy->text().str())) viaCopy.push_back(s.kind + " " + s.name);
+    for (const Scope& s : fresh.syntax()->scopesAt(inG, fresh.text().str())) viaFresh.push_back(s.kind + " " + s.name);
+    CHECK(viaCopy == viaFresh);
+    CHECK(viaCopy.back() == "method g");
+    CHECK_FALSE(copy->syntax()->hasErrors());
+    CHECK(doc.syntax()->scopesAt(inG, doc.text().str()).empty());  // the original's tree knows no g
+}
