@@ -97,10 +97,10 @@ json::array withoutCommands(const json::value& result) {
 
 size_t modelRequests(ScriptedModelServer& model) { return model.control("GET", "/__flint/requests").as_array().size(); }
 
-// Waits (the server's deadline: 10 s) until the model server has received `count` requests.
-void waitForModelRequests(ScriptedModelServer& model, size_t count) {
-    CHECK(model.control("GET", "/__flint/received?atLeast=" + std::to_string(count)).at("received").as_int64() >=
-          static_cast<int64_t>(count));
+// Waits (the server's deadline: 10 s) until the model server has received request `n`.
+void waitForModelRequests(ScriptedModelServer& model, size_t n) {
+    CHECK(model.control("GET", "/__flint/wait?id=" + std::to_string(n) + "&for=received").at("id").as_int64() ==
+          static_cast<int64_t>(n));
 }
 
 json::value lastRequestBody(ScriptedModelServer& model) {
