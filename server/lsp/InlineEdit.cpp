@@ -59,7 +59,10 @@ std::vector<std::string> workspaceRoots(const InitializeParams& client) {
     return roots;
 }
 
-json::value toJSON(ServerContext& ctx, const NextEditSuggestion& s) {
+// `cursor`: the request's offset. A client that shows inline completions gets a pure
+// insertion at the cursor from textDocument/inlineCompletion (NextEditEngine::
+// insertionAt), so it is left out here: it would be drawn twice.
+json::value toJSON(ServerContext& ctx, const NextEditSuggestion& s, size_t cursor) {
     json::array edits;
     const Document* doc = ctx.workspace.find(s.uri);
     // Never an edit for another version than the document's: the engine keeps to
@@ -71,7 +74,11 @@ json::value toJSON(ServerContext& ctx, const NextEditSuggestion& s) {
         auto range = [&](const TextEdit& e) {
             return TextRange{text.positionAt(e.start, ctx.encoding), text.positionAt(e.end, ctx.encoding)};
         };
-        for (const TextEdit& e : s.edits)
+        bool bestKept = false;
+        for (size_t i = 0; i < s.edits.size(); ++i) {
+            const TextEdit& e = s.edits[i];
+            if (ctx.client.inlineCompletion && e.start == cursor && e.end == cursor) continue;
+            bestKept = bestKept || i == s.best;
             edits.push_back(json::object{
                 {"text", e.text},
                 {"textDocument", json::object{{"uri", s.uri}, {"version", s.version}}},
@@ -80,7 +87,8 @@ json::value toJSON(ServerContext& ctx, const NextEditSuggestion& s) {
                                          {"command", kAcceptCommand},
                                          {"arguments", json::array{json::value(s.id)}}}},
             });
-        if (!s.edits.empty() && s.jump) result["jump"] = json::object{{"range", lsp::toJSON(range(s.edits[s.best]))}};
+        }
+        if (bestKept && s.jump) result["jump"] = json::object{{"range", lsp::toJSON(range(s.edits[s.best]))}};
     }
     result["edits"] = std::move(edits);
     result["complete"] = s.complete;
@@ -118,7 +126,7 @@ void registerInlineEdit(ServerContext& ctx) {
         engine->setRoots(workspaceRoots(ctx.client));
         const NextEditSettings settings = readSettings(ctx.settings);
         engine->suggest(request, ctx.providerFor(ServerContext::Feature::NextEdit), settings, token,
-                        [&ctx, reply, told, settings](NextEditSuggestion s) {
+                        [&ctx, reply, told, settings, cursor = request.offset](NextEditSuggestion s) {
                             if (s.skipped == "budget" && told->insert(s.skipped).second)
                                 ctx.showMessage(ServerContext::MessageType::Warning,
                                                 "Flint: next-edit suggestions are paused for a moment: they used their "
@@ -128,7 +136,7 @@ void registerInlineEdit(ServerContext& ctx) {
                                 ctx.showMessage(ServerContext::MessageType::Info,
                                                 "Flint: next-edit suggestions need a chat or completions endpoint, or "
                                                 "flint.nextEdit.format set to chat, zeta or qwen.");
-                            reply.result(toJSON(ctx, s));
+                            reply.result(toJSON(ctx, s, cursor));
                         });
     };
     ctx.onRequest("flint/inlineEdit", handler);

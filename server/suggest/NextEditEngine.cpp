@@ -108,6 +108,13 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         if (!clock) clock = [] { return std::chrono::steady_clock::now(); };
     }
 
+    // An offered suggestion, for accepted() to find.
+    void remember(const std::string& id, const std::string& uri, std::string note) {
+        std::erase_if(recent, [&](const auto& entry) { return entry.first == id; });
+        recent.push_back({id, {uri, std::move(note)}});
+        while (recent.size() > 32) recent.pop_front();
+    }
+
     ~Impl() {
         for (auto& [uri, p] : byUri)
             if (p->call) p->call->cancel();
@@ -181,9 +188,7 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         std::erase(p->waiters, w);
         if (const Document* doc = workspace.find(p->uri); doc && !s.edits.empty()) {
             const uint32_t line = doc->text().lineOf(s.edits[s.best].start) + 1;
-            std::erase_if(recent, [&](const auto& entry) { return entry.first == s.id; });
-            recent.push_back({s.id, {s.uri, "the edit at line " + std::to_string(line) + " of " + displayPath(s.uri, roots)}});
-            while (recent.size() > 32) recent.pop_front();
+            remember(s.id, s.uri, "the edit at line " + std::to_string(line) + " of " + displayPath(s.uri, roots));
         }
         w->done(std::move(s));
     }
@@ -403,11 +408,20 @@ bool NextEditEngine::accepted(const std::string& id) {
     return false;
 }
 
-std::optional<std::string> NextEditEngine::insertionAt(const std::string& uri, int64_t version, size_t offset) const {
+std::optional<NextEditEngine::Insertion> NextEditEngine::insertionAt(const std::string& uri, int64_t version,
+                                                                     size_t offset) {
     auto it = impl_->byUri.find(uri);
     if (it == impl_->byUri.end() || it->second->version != version) return std::nullopt;
-    for (const TextEdit& e : impl_->currentEdits(*it->second))
-        if (e.start == offset && e.end == offset && !e.text.empty()) return e.text;
+    const Impl::Prediction& p = *it->second;
+    for (const TextEdit& e : impl_->currentEdits(p)) {
+        if (e.start != offset || e.end != offset || e.text.empty()) continue;
+        // The accept names the suggestion: it is offered now, as by an answer.
+        const std::string note = "the insertion at line " +
+                                 std::to_string(impl_->workspace.find(uri)->text().lineOf(offset) + 1) + " of " +
+                                 displayPath(uri, impl_->roots);
+        impl_->remember(p.id, uri, note);
+        return Insertion{p.id, e.text};
+    }
     return std::nullopt;
 }
 
