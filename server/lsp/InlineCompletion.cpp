@@ -126,6 +126,11 @@ void registerInlineCompletion(ServerContext& ctx) {
         auto shown = std::make_shared<std::string>();
         std::weak_ptr<InFlight> weak = flight;
         const ModelRequest request = buildCompletionRequest(context, format, singleLine ? 64 : 256);
+        // An explicit request (triggerKind 1) goes even when budgets pause automatic ones.
+        StreamOptions options;
+        if (const json::value* c = params.as_object().if_contains("context"); c && c->is_object())
+            if (const json::value* kind = c->as_object().if_contains("triggerKind"); kind && *kind == 1)
+                options.priority = Priority::Invoked;
         flight->call = provider->stream(request, [&ctx, state, weak, raw, shown, context, shaping](
                                                          const StreamUpdate& update) {
             auto flight = weak.lock();
@@ -165,7 +170,7 @@ void registerInlineCompletion(ServerContext& ctx) {
             // The standard response goes out once the first line is complete.
             if (const size_t eol = next.find('\n'); eol != std::string::npos && flight->reply && !flight->reply->replied())
                 flight->reply->result(items(next.substr(0, eol), flight->range));
-        });
+        }, options);
         token.onCancel([weak] {
             if (auto flight = weak.lock()) {
                 flight->finished = true;
