@@ -459,10 +459,9 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
             if (!transportError.empty() && status == 0 && !gotText) {
                 // Nothing came back at all: one more try on a fresh connection.
                 if (retriesLeft && attempt == 1 && left().count() > 0) return start(apiKey);
-                if (unreachable(transportError)) {
-                    p.setState(ProviderHealth::State::Unreachable, transportError);
-                    return fail(transportError);
-                }
+                // Nothing was answered: an error, not a truncated answer.
+                if (unreachable(transportError)) p.setState(ProviderHealth::State::Unreachable, transportError);
+                return fail(transportError);
             }
             std::vector<StreamUpdate> updates;
             decoder->finish(updates);

@@ -482,3 +482,73 @@ TEST_CASE("connection refused: the health says unreachable, and recovers when a 
     CHECK(unreachable == 1);  // one change of state, not one per request
     CHECK(provider.health().lastError.find("cannot connect") == 0);
 }
+
+namespace {
+
+// A throwaway self-signed certificate for 127.0.0.1 (the openssl command line tool).
+struct Certificate {
+    std::string dir, cert, key;
+    Certificate() {
+        char pattern[] = "/tmp/flint-tls-XXXXXX";
+        REQUIRE(::mkdtemp(pattern));
+        dir = pattern;
+        cert = dir + "/cert.pem";
+        key = dir + "/key.pem";
+        const std::string command =
+            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 "
+            "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
+        REQUIRE(std::system(command.c_str()) == 0);
+    }
+    ~Certificate() {
+        ::unlink(cert.c_str());
+        ::unlink(key.c_str());
+        ::rmdir(dir.c_str());
+    }
+};
+
+} // namespace
+
+TEST_CASE("TLS: verified with the configured CA file, through a CONNECT tunnel, and a clear TLS failure") {
+    boost::asio::io_context loop;
+    Certificate certificate;
+    ScriptedModelServer server(loop, ScriptedModelServer::Program::ModelServer,
+                               {"--tls-cert", certificate.cert, "--tls-key", certificate.key});
+    ScriptedModelServer proxy(loop, ScriptedModelServer::Program::ConnectProxy);
+    REQUIRE(server.endpoint().tls);
+
+    // Without the CA the certificate is refused: an error, never a request.
+    ProviderConfig untrusted = config(server);
+    untrusted.apiKeyEnv = "FLINT_TEST_KEY";
+    untrusted.maxRetries = 0;
+    Provider refusing(loop, untrusted, kKeyOnly);
+    const Result failed = run(loop, refusing);
+    CHECK(failed.end == End::Error);
+    CHECK(failed.error.find("TLS handshake with 127.0.0.1:") == 0);
+    CHECK(failed.error.find("certificate verify failed") != std::string::npos);
+    CHECK(refusing.health().state == ProviderHealth::State::Failing);
+    CHECK(requests(server).empty());
+
+    // With it, through the proxy: the proxy sees a CONNECT and nothing else, the key
+    // travels inside the tunnel.
+    ProviderConfig trusted = untrusted;
+    trusted.caFile = certificate.cert;
+    trusted.proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
+    Provider tunnelled(loop, trusted, kKeyOnly);
+    for (int i = 0; i < 2; ++i) {
+        const Result r = run(loop, tunnelled);
+        CHECK(r.end == End::Stop);
+        CHECK(r.text == "return a + b;\n");
+    }
+    const json::array carried = proxy.control("GET", "/__proxy/requests").as_array();
+    REQUIRE(carried.size() == 1);  // one tunnel, kept alive for both requests
+    CHECK(carried[0].at("method") == "CONNECT");
+    CHECK(requests(server).back().at("headers").at("authorization").as_string() == "Bearer " + kKey);
+
+    // The WebSocket mode over TLS (wss) through the same kind of tunnel.
+    ProviderConfig secureSocket = trusted;
+    secureSocket.kind = "openai-responses";
+    secureSocket.transport = ProviderConfig::Transport::WebSocket;
+    Provider wss(loop, secureSocket, kKeyOnly);
+    CHECK(run(loop, wss).end == End::Stop);
+    CHECK(proxy.control("GET", "/__proxy/requests").as_array().size() == 2);
+}

@@ -43,7 +43,11 @@ ScriptedModelServer::ScriptedModelServer(boost::asio::io_context& loop, Program 
     std::string line;
     if (!std::getline(impl_->out, line)) throw std::runtime_error("the scripted model server did not start");
     port_ = static_cast<uint16_t>(boost::json::parse(line).at("port").as_int64());
-    impl_->control = std::make_unique<HttpClient>(loop, endpoint(""));
+    // With --tls-cert the server speaks HTTPS; its self-signed certificate is the CA.
+    TlsOptions tls;
+    for (size_t i = 0; i + 1 < extraArgs.size(); ++i)
+        if (extraArgs[i] == "--tls-cert") tls_ = true, tls.extraCaFile = extraArgs[i + 1];
+    impl_->control = std::make_unique<HttpClient>(loop, endpoint(""), tls);
 }
 
 ScriptedModelServer::~ScriptedModelServer() {
@@ -54,6 +58,7 @@ ScriptedModelServer::~ScriptedModelServer() {
 
 Endpoint ScriptedModelServer::endpoint(const std::string& basePath) const {
     Endpoint e;
+    e.tls = tls_;
     e.host = "127.0.0.1";
     e.port = port_;
     e.basePath = basePath;

@@ -47,6 +47,7 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
     uint16_t port_ = 0;
+    bool tls_ = false;
 };
 
 } // namespace flint::test

@@ -27,10 +27,12 @@
 // script with "at": "upgrade" is consumed by the next upgrade instead: its fault "429" or
 // "401" refuses the upgrade with that status.
 // --pid-file PATH writes the process id there once listening.
+// --tls-cert PATH --tls-key PATH serve HTTPS (and wss) instead of plain HTTP.
 // Faults: "429" (with Retry-After), "401", "500", "drop" (close mid-stream), "garbage" (a malformed event),
 //         "stall" (headers, then nothing), "slow-headers" (nothing at all until released), "oversized".
 // holdAfter: N sends N tokens, then waits for /__flint/release before sending the rest.
 import http from "node:http";
+import https from "node:https";
 import crypto from "node:crypto";
 import fs from "node:fs";
 
@@ -189,7 +191,9 @@ function readBody(req) {
   });
 }
 
-const server = http.createServer(async (req, res) => {
+const tlsCert = arg("--tls-cert", null);
+const tlsKey = arg("--tls-key", null);
+const handler = async (req, res) => {
   const url = new URL(req.url, "http://127.0.0.1");
   const body = await readBody(req);
   const reply = (status, value) => {
@@ -257,7 +261,10 @@ const server = http.createServer(async (req, res) => {
   if (!format) return reply(404, { error: { message: `no model route for ${url.pathname}` } });
   const s = queue.length ? queue.shift() : script;
   await stream(req, res, record, s, format);
-});
+};
+const server = tlsCert
+  ? https.createServer({ cert: fs.readFileSync(tlsCert), key: fs.readFileSync(tlsKey) }, handler)
+  : http.createServer(handler);
 
 
 // ---- WebSocket (RFC 6455), by hand ----------------------------------------------------
@@ -422,7 +429,7 @@ server.on("upgrade", (req, socket) => {
   }));
 });
 
-server.on("connection", (socket) => {
+server.on(tlsCert ? "secureConnection" : "connection", (socket) => {
   socket.flintId = nextConnection++;
   socket.setNoDelay(true);
   notifyConnectionWaiters();
