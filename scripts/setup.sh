@@ -17,6 +17,8 @@ packages=(
   libboost-system1.81-dev libboost-url1.81-dev
   libssl-dev libspdlog-dev libfmt-dev catch2
   openssl  # the TLS tests make a throwaway certificate authority
+  # real editors for the headless editor tests (tests/editors/)
+  neovim emacs-nox elpa-eglot
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 

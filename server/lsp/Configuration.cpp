@@ -94,7 +94,7 @@ void watchHealth(ServerContext& ctx, const std::shared_ptr<Provider>& provider) 
     });
 }
 
-void apply(ServerContext& ctx, Levels& levels) {
+void applyProviders(ServerContext& ctx, Levels& levels) {
     const json::object user = mergeSettings(levels.file, levels.clientUser ? *levels.clientUser : levels.section);
     const json::object workspace = levels.clientUser ? levels.section : json::object{};
     LayeredSettings layered = layerSettings(user, workspace);
@@ -115,6 +115,13 @@ void apply(ServerContext& ctx, Levels& levels) {
 
     ProviderSettings parsed = parseProviderSettings(layered.effective);
     if (!levels.fileError.empty()) parsed.errors.insert(parsed.errors.begin(), levels.fileError);
+    // For the status: the first thing wrong, "" when nothing is.
+    ctx.configurationProblem.clear();
+    if (!parsed.errors.empty()) ctx.configurationProblem = "the model configuration is wrong: " + parsed.errors.front();
+    for (const auto& [name, config] : parsed.providers)
+        if (ctx.configurationProblem.empty() && !config.apiKeyEnv.empty() && config.apiKeyFile.empty() &&
+            !Provider::systemEnvironment(config.apiKeyEnv))
+            ctx.configurationProblem = "no API key: set the environment variable " + config.apiKeyEnv;
     std::vector<std::string> newErrors;
     for (const std::string& e : parsed.errors) {
         spdlog::error("configuration: {}", e);
@@ -173,6 +180,11 @@ void apply(ServerContext& ctx, Levels& levels) {
     ctx.routes = std::move(routes);
     if (changed)
         for (auto& listener : ctx.providersChanged) listener();
+}
+
+void apply(ServerContext& ctx, Levels& levels) {
+    applyProviders(ctx, levels);
+    ctx.notifyConfigurationApplied();
 }
 
 // The section and, when the client marks levels, its user-level part.

@@ -112,6 +112,12 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
     std::string lastError;
     std::string servedBy;
     std::vector<std::function<void(const ProviderHealth&)>> listeners;
+    std::vector<std::function<void(const ProviderEvent&)>> observers;
+    uint64_t nextCall = 1;
+
+    void report(const ProviderEvent& event) {
+        for (auto& observer : std::vector(observers)) observer(event);
+    }
     asio::steady_timer recheck;
     std::minstd_rand random{std::random_device{}()};
     bool warmed = false;
@@ -244,6 +250,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
         ModelRequest request;
         std::function<void(const StreamUpdate&)> onUpdate;
         Clock::time_point deadline;
+        Clock::time_point started = Clock::now();
+        uint64_t number = 0;
         asio::steady_timer firstToken;
         asio::steady_timer retry;
         std::shared_ptr<HttpCall> http;
@@ -265,6 +273,17 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
             done = true;
             stop();
             provider->budget.spend(estimateTokens(textBytes), Clock::now());
+            ProviderEvent event = reportable(ProviderEvent::Kind::Ended);
+            event.cancelled = true;
+            provider->report(event);
+        }
+        ProviderEvent reportable(ProviderEvent::Kind kind) const {
+            ProviderEvent event;
+            event.kind = kind;
+            event.call = number;
+            event.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+            event.model = model;
+            return event;
         }
         void stop() {
             firstToken.cancel();
@@ -295,6 +314,11 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                 if (p.state != ProviderHealth::State::RateLimited && p.state != ProviderHealth::State::Unreachable)
                     p.setState(ProviderHealth::State::Failing, update.error);
             }
+            ProviderEvent event = reportable(ProviderEvent::Kind::Ended);
+            event.end = update.end;
+            event.error = update.error;
+            event.refused = update.refused;
+            p.report(event);
             onUpdate(update);
         }
         void fail(std::string message, Refusal refused = Refusal::None) {
@@ -414,6 +438,7 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                     if (!gotText) {
                         gotText = true;
                         firstToken.cancel();
+                        provider->report(reportable(ProviderEvent::Kind::FirstToken));
                     }
                 }
                 if (u.end != StreamUpdate::End::None) return finish(std::move(u));
@@ -438,6 +463,9 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
             if (status == 429) {
                 const milliseconds wait = parseRetryAfter(retryAfter).value_or(milliseconds(1000));
                 p.rateLimitedUntil = Clock::now() + wait;
+                ProviderEvent limited = reportable(ProviderEvent::Kind::RateLimited);
+                limited.until = *p.rateLimitedUntil;
+                p.report(limited);
                 if (retriesLeft && wait < left()) return retryLater(wait, apiKey);
                 const std::string message = "rate limited by the provider" +
                                             (retryAfter.empty() ? std::string() : " (retry after " + retryAfter + " s)") +
@@ -478,6 +506,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
         call->request = std::move(request);
         call->onUpdate = std::move(onUpdate);
         call->deadline = Clock::now() + config.timeout;
+        call->number = nextCall++;
+        report(call->reportable(ProviderEvent::Kind::Started));
         // Refusals are posted: a caller never gets a callback before stream() returns.
         auto refuse = [&](std::string message, Refusal why) {
             asio::post(loop, [call, message = std::move(message), why] { call->fail(message, why); });
@@ -591,9 +621,12 @@ Provider::Provider(std::shared_ptr<Impl> primary, std::shared_ptr<Impl> backup, 
     : impl_(std::move(primary)), backup_(std::move(backup)), hedgeDelay_(delay) {}
 
 Provider::~Provider() {
-    // Streams still finishing may keep the state alive for a while; the local model
-    // server stops now, with the provider that started it.
-    if (owner_ && impl_->local) impl_->local.reset();
+    // Streams still finishing may keep the state alive for a while; they report to no
+    // one now, and the local model server stops with the provider that started it.
+    if (!owner_) return;
+    impl_->observers.clear();
+    impl_->listeners.clear();
+    if (impl_->local) impl_->local.reset();
 }
 
 std::unique_ptr<Provider> Provider::hedged(const Provider& primary, const Provider& backup, milliseconds delay) {
@@ -618,6 +651,10 @@ std::shared_ptr<ProviderCall> Provider::stream(ModelRequest request, std::functi
     call->onUpdate = std::move(onUpdate);
     call->start(hedgeDelay_);
     return call;
+}
+
+void Provider::observe(std::function<void(const ProviderEvent&)> observer) {
+    impl_->observers.push_back(std::move(observer));
 }
 
 ProviderHealth Provider::health() const { return impl_->health(); }

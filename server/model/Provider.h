@@ -48,6 +48,26 @@ struct StreamOptions {
     Priority priority = Priority::Automatic;
 };
 
+// What happened to a provider's calls, for whoever watches its health (the status
+// line, statistics). Typed, no JSON; delivered on the event loop, in order per call.
+struct ProviderEvent {
+    enum class Kind {
+        Started,      // a call was made
+        FirstToken,   // its first text arrived (elapsed = time to first token)
+        Ended,        // it ended: finished, failed, refused or cancelled (exactly once per call)
+        RateLimited,  // the provider answered 429; `until` says how long to wait
+    };
+    Kind kind = Kind::Started;
+    uint64_t call = 0;  // a sequence number per provider
+    std::chrono::milliseconds elapsed{0};  // since the call started
+    StreamUpdate::End end = StreamUpdate::End::None;  // Ended
+    bool cancelled = false;  // Ended: by the caller
+    StreamUpdate::Refusal refused = StreamUpdate::Refusal::None;  // Ended: not sent, and why
+    std::string error;       // Ended with End::Error or End::Truncated
+    std::string model;       // the serving model, when the stream named it
+    std::chrono::steady_clock::time_point until{};  // RateLimited
+};
+
 // What a status display needs to know about a provider, as plain values.
 struct ProviderHealth {
     enum class State {
@@ -88,6 +108,9 @@ public:
     std::shared_ptr<ProviderCall> stream(ModelRequest request, std::function<void(const StreamUpdate&)> onUpdate,
                                          StreamOptions options = {});
 
+    // Adds a watcher of every call's events. Watchers are dropped with the provider:
+    // calls still running after it is replaced report nothing more.
+    void observe(std::function<void(const ProviderEvent&)> observer);
     ProviderHealth health() const;
     // Called on the event loop whenever health() changes.
     void addHealthListener(std::function<void(const ProviderHealth&)> listener);
