@@ -23,7 +23,9 @@
 // is upgraded (handshake and framing by hand, RFC 6455); each `response.create` text message
 // is a model request (recorded with the upgrade's headers, method "WS") answered with the
 // same typed events as the SSE stream, one JSON text frame each. The script's faults apply;
-// "limit" answers with a websocket_connection_limit_reached error and closes. A queued
+// "limit" answers with a websocket_connection_limit_reached error and closes, "close" sends
+// a close frame (1011) mid-stream, "ping" pings the client first (its pongs are counted
+// in /__flint/upgrades). A queued
 // script with "at": "upgrade" is consumed by the next upgrade instead: its fault "429" or
 // "401" refuses the upgrade with that status.
 // --pid-file PATH writes the process id there once listening.
