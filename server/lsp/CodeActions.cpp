@@ -244,11 +244,14 @@ void runAction(ServerContext& ctx, State& state, const ActionData& data, Cancell
             progress->end("done");
             done(workspaceEdit(ctx, *doc, check.edits), std::nullopt);
         }, {.priority = Priority::Invoked});  // the user asked: budgets do not refuse it
-    auto cancel = [call, finished, progress] {
+    // Weak: `progress` keeps this lambda and the call keeps `progress` (its update
+    // handler); strong captures here would be a cycle that never frees either.
+    auto cancel = [weakCall = std::weak_ptr<ProviderCall>(call), finished,
+                   weakProgress = std::weak_ptr<Progress>(progress)] {
         if (*finished) return;
         *finished = true;
-        call->cancel();
-        progress->end("cancelled");
+        if (auto running = weakCall.lock()) running->cancel();
+        if (auto shown = weakProgress.lock()) shown->end("cancelled");
     };
     progress->onCancel = cancel;
     token.onCancel(cancel);

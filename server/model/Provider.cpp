@@ -254,7 +254,9 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
         uint64_t number = 0;
         asio::steady_timer firstToken;
         asio::steady_timer retry;
-        std::shared_ptr<HttpCall> http;
+        // Weak: the exchange holds this call (through its handlers) while it runs; a
+        // strong reference back would be a cycle that outlives a torn-down event loop.
+        std::weak_ptr<HttpCall> http;
         std::unique_ptr<StreamDecoder> decoder;
         int attempt = 0;
         bool gotText = false;
@@ -288,8 +290,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
         void stop() {
             firstToken.cancel();
             retry.cancel();
-            if (http) http->cancel();
-            http.reset();  // the exchange's handlers hold this call: let go of each other
+            if (auto exchange = http.lock()) exchange->cancel();
+            http.reset();
         }
         void finish(StreamUpdate update) {
             if (done) return;
@@ -412,7 +414,7 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
             // The socket reached the provider's age limit: like a stale pooled connection,
             // worth one more try on a fresh socket when nothing was shown yet.
             if (!gotText && message.find("websocket_connection_limit_reached") != std::string_view::npos) {
-                if (http) http->cancel();
+                if (auto exchange = http.lock()) exchange->cancel();
                 http.reset();
                 if (attempt == 1 && left().count() > 0) {
                     std::string error;
@@ -448,8 +450,9 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
 
         void retryLater(milliseconds delay, std::string apiKey) {
             retry.expires_after(delay);
-            retry.async_wait([weak = weak_from_this(), apiKey](boost::system::error_code ec) {
-                if (auto self = weak.lock(); self && !ec && !self->done) self->start(apiKey);
+            // Strong: between attempts nothing else may hold the call, and it must still end.
+            retry.async_wait([self = shared_from_this(), apiKey](boost::system::error_code ec) {
+                if (!ec && !self->done) self->start(apiKey);
             });
         }
 
