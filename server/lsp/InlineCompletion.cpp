@@ -47,6 +47,21 @@ json::value items(const std::string& text, const TextRange& range) {
     return json::object{{"items", std::move(list)}};
 }
 
+// What the server said it did (llama.cpp's timings): cached prompt tokens show whether
+// its KV cache was reused. Only the figures it reported.
+json::object usageJSON(const StreamUsage& usage) {
+    json::object out;
+    auto put = [&](std::string_view key, auto value) {
+        if (value >= 0) out[key] = value;
+    };
+    put("promptTokens", usage.promptTokens);
+    put("cachedTokens", usage.cachedTokens);
+    put("outputTokens", usage.outputTokens);
+    put("promptMs", usage.promptMs);
+    put("outputMs", usage.outputMs);
+    return out;
+}
+
 void notifyPartial(ServerContext& ctx, const InFlight& flight, const std::string& text, bool done,
                    std::string_view source, json::object extra = {}) {
     json::object params{{"id", flight.id}, {"textDocument", json::object{{"uri", flight.uri}}},
@@ -150,6 +165,7 @@ void registerInlineCompletion(ServerContext& ctx) {
                 if (it != state->byUri.end() && it->second == flight) state->byUri.erase(it);
                 json::object extra;
                 if (!update.model.empty()) extra["model"] = update.model;
+                if (update.usage) extra["usage"] = usageJSON(*update.usage);
                 if (failed || update.end == StreamUpdate::End::Truncated) {
                     extra["error"] = update.error;
                     // Text from a stream that broke is not presented as a whole suggestion.

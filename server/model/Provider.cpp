@@ -237,6 +237,7 @@ void Provider::warm() { impl_->client.preconnect(); }
 std::shared_ptr<ProviderCall> Provider::stream(ModelRequest request, std::function<void(const StreamUpdate&)> onUpdate) {
     auto call = std::make_shared<Impl::Call>(impl_, impl_->loop);
     if (request.model.empty()) request.model = impl_->config.model;
+    if (!request.predictBudgetMs) request.predictBudgetMs = static_cast<int>(impl_->config.predictBudget.count());
     call->request = std::move(request);
     call->onUpdate = std::move(onUpdate);
     call->deadline = Clock::now() + impl_->config.timeout;

@@ -75,6 +75,13 @@ std::optional<ProviderConfig> parseProviderConfig(const json::value& settings, s
         }
         config.maxRetries = static_cast<int>(retries->as_int64());
     }
+    if (const json::value* budget = o->if_contains("predictBudgetMs"); budget && !budget->is_null()) {
+        if (!budget->is_int64() || budget->as_int64() < 0 || budget->as_int64() > 600000) {
+            error = "provider.predictBudgetMs: expected milliseconds from 0 (no limit) to 600000";
+            return std::nullopt;
+        }
+        config.predictBudget = std::chrono::milliseconds(budget->as_int64());
+    }
     if (const json::value* verify = o->if_contains("tlsVerify"); verify && !verify->is_null()) {
         if (!verify->is_bool()) {
             error = "provider.tlsVerify: expected true or false";

@@ -5,7 +5,7 @@
 //   { "provider": { "kind": "openai-chat", "endpoint": "https://api.cerebras.ai/v1",
 //                   "model": "gpt-oss-120b", "apiKeyEnv": "CEREBRAS_API_KEY",
 //                   "firstTokenTimeoutMs": 5000, "timeoutMs": 30000, "maxRetries": 2,
-//                   "caFile": "/etc/corp-ca.pem", "tlsVerify": true } }
+//                   "caFile": "/etc/corp-ca.pem", "tlsVerify": true, "predictBudgetMs": 500 } }
 //
 // The API key itself is never part of the configuration: it is read from the
 // environment variable the configuration names, when a request is made.
@@ -30,12 +30,16 @@ struct ProviderConfig {
     int maxRetries = 2;
     std::string caFile;
     bool tlsVerify = true;
+    // llama-infill only (sent as t_max_predict_ms): generation stops at the first line
+    // end after this long; 0 sends no limit. llama.vscode's default.
+    std::chrono::milliseconds predictBudget{500};
 
     friend bool operator==(const ProviderConfig& a, const ProviderConfig& b) {
         return a.kind == b.kind && a.endpoint.origin() == b.endpoint.origin() &&
                a.endpoint.basePath == b.endpoint.basePath && a.model == b.model && a.apiKeyEnv == b.apiKeyEnv &&
                a.firstTokenTimeout == b.firstTokenTimeout && a.timeout == b.timeout &&
-               a.maxRetries == b.maxRetries && a.caFile == b.caFile && a.tlsVerify == b.tlsVerify;
+               a.maxRetries == b.maxRetries && a.caFile == b.caFile && a.tlsVerify == b.tlsVerify &&
+               a.predictBudget == b.predictBudget;
     }
 };
 

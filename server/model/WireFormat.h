@@ -33,6 +33,19 @@ struct ModelRequest {
     int maxTokens = 256;
     std::optional<double> temperature;
     std::vector<std::string> stop;
+    // llama.cpp's t_max_predict_ms: once a line is complete, stop generating after this
+    // long (counted from the first token). Unset: the provider's `predictBudgetMs`; 0: none.
+    std::optional<int> predictBudgetMs;
+};
+
+// The work a server reports behind a stream (llama.cpp's `timings`), on the last
+// update when the format carries it; -1 where it says nothing.
+struct StreamUsage {
+    int promptTokens = -1;  // prompt tokens evaluated for this request
+    int cachedTokens = -1;  // prompt tokens reused from the server's cache
+    int outputTokens = -1;
+    double promptMs = -1;
+    double outputMs = -1;
 };
 
 // What one streamed event means: new text, the serving model, or the end.
@@ -48,6 +61,7 @@ struct StreamUpdate {
     std::string model;  // the model that served the request, when the event names it
     End end = End::None;
     std::string error;  // End::Error: what went wrong
+    std::optional<StreamUsage> usage;
 };
 
 std::string_view toString(StreamUpdate::End end);
