@@ -80,15 +80,21 @@ build_server() {
   log "build: done in $((SECONDS - start)) s"
 }
 
+model_stamp() { cat "$pins/make_tiny_model.py" "$cache/src/models/ggml-vocab-starcoder.gguf" | sha256sum | cut -d' ' -f1; }
+
 generate_model() {
-  if [ -f "$model" ]; then return; fi
+  # Regenerated when the generator changes (the stamp is its hash with the vocab's).
+  if [ -f "$model" ] && [ "$(cat "$model.stamp" 2>/dev/null)" = "$(model_stamp)" ]; then return; fi
   log "model: 2-layer, 128-wide llama with the StarCoder tokenizer (seeded, f16)"
   PYTHONPATH="$cache/src/gguf-py" /usr/bin/python3 "$pins/make_tiny_model.py" \
     --vocab "$cache/src/models/ggml-vocab-starcoder.gguf" --out "$model.tmp"
   mv "$model.tmp" "$model"
+  model_stamp >"$model.stamp"
 }
 
-ready() { [ -x "$server" ] && [ -f "$model" ]; }
+ready() {
+  [ -x "$server" ] && [ -f "$model" ] && [ "$(cat "$model.stamp" 2>/dev/null)" = "$(model_stamp 2>/dev/null)" ]
+}
 
 cmd="${1:-prepare}"; shift || true
 case "$cmd" in

@@ -238,6 +238,7 @@ std::shared_ptr<ProviderCall> Provider::stream(ModelRequest request, std::functi
     auto call = std::make_shared<Impl::Call>(impl_, impl_->loop);
     if (request.model.empty()) request.model = impl_->config.model;
     if (!request.predictBudgetMs) request.predictBudgetMs = static_cast<int>(impl_->config.predictBudget.count());
+    if (!request.slot) request.slot = impl_->config.slot;
     call->request = std::move(request);
     call->onUpdate = std::move(onUpdate);
     call->deadline = Clock::now() + impl_->config.timeout;

@@ -82,6 +82,13 @@ std::optional<ProviderConfig> parseProviderConfig(const json::value& settings, s
         }
         config.predictBudget = std::chrono::milliseconds(budget->as_int64());
     }
+    if (const json::value* slot = o->if_contains("slot"); slot && !slot->is_null()) {
+        if (!slot->is_int64() || slot->as_int64() < -1 || slot->as_int64() > 1023) {
+            error = "provider.slot: expected a server slot number, or -1 to let the server choose";
+            return std::nullopt;
+        }
+        config.slot = static_cast<int>(slot->as_int64());
+    }
     if (const json::value* verify = o->if_contains("tlsVerify"); verify && !verify->is_null()) {
         if (!verify->is_bool()) {
             error = "provider.tlsVerify: expected true or false";

@@ -36,6 +36,9 @@ struct ModelRequest {
     // llama.cpp's t_max_predict_ms: once a line is complete, stop generating after this
     // long (counted from the first token). Unset: the provider's `predictBudgetMs`; 0: none.
     std::optional<int> predictBudgetMs;
+    // llama.cpp's id_slot: the server slot whose prompt cache the request should reuse.
+    // Unset: the provider's `slot`; -1: the server chooses.
+    std::optional<int> slot;
 };
 
 // The work a server reports behind a stream (llama.cpp's `timings`), on the last

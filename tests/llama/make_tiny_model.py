@@ -5,8 +5,17 @@ tokenizer: the one llama.cpp's own StarCoder vocab-only file carries, FIM tokens
 No pretrained weights can be installed on the machines Flint is tested on, and none are
 needed to test the wire: llama-server serves this model through /infill,
 /v1/completions, /v1/chat/completions and /v1/responses exactly as it would a real one,
-with real tokenisation, KV cache, slots and timings. Its text is gibberish, so tests
-assert on the protocol, never on the words.
+with real tokenisation, KV cache, slots and timings.
+
+Random weights alone make greedy decoding (Flint asks for temperature 0) settle into a
+loop of a few tokens with no line break, and a line break is what single-line
+suggestions and llama.cpp's t_max_predict_ms wait for. So one short cycle of tokens is
+planted on top of the noise: every token's embedding shares a common direction, the
+output row of each cycle token points at its predecessor's embedding, and the entry
+token also points at the common direction. Whatever the prompt, the model then writes
+" total = radius * scale" and a newline, and keeps writing "    total = radius * scale"
+lines until it is stopped (it never emits end-of-text). Tests still assert on the
+protocol, never on the words.
 
 The output is byte-for-byte the same for the same vocab file and seed (numpy's PCG64).
 
@@ -24,6 +33,10 @@ N_HEAD = 4
 N_HEAD_KV = 4
 N_FF = 256
 N_CTX = 4096
+# "    total = radius * scale\n" in GPT-2 byte-level BPE spelling; each token once, so
+# each has one successor. The first token generated after any prompt is ENTRY.
+CYCLE = ["ĠĠĠ", "Ġtotal", "Ġ=", "Ġradius", "Ġ*", "Ġscale", "Ċ"]
+ENTRY = "Ġtotal"
 
 
 def copy_tokenizer(reader: gguf.GGUFReader, writer: gguf.GGUFWriter) -> dict:
@@ -81,23 +94,40 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
 
     def matrix(rows: int, cols: int, scale: float) -> np.ndarray:
-        return (rng.standard_normal((rows, cols), dtype=np.float32) * scale).astype(np.float16)
+        return rng.standard_normal((rows, cols), dtype=np.float32) * scale
+
+    def unit(v: np.ndarray) -> np.ndarray:
+        return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+    # Embeddings of norm sqrt(N_EMBD) (what RMS norm gives), sharing a common direction.
+    common = unit(rng.standard_normal(N_EMBD, dtype=np.float32))
+    embeddings = np.sqrt(N_EMBD) * unit(unit(matrix(n_vocab, N_EMBD, 1.0)) + 0.5 * common)
+    # Blocks that barely touch the residual stream: the model stays a bigram machine.
+    blocks = 0.01
+    output = matrix(n_vocab, N_EMBD, 0.02)
+    cycle = [ids[t] for t in CYCLE]
+    for previous, token in zip(cycle[-1:] + cycle[:-1], cycle):
+        output[token] = unit(embeddings[previous])
+    output[ids[ENTRY]] += 0.6 * common
+
+    def f16(a: np.ndarray) -> np.ndarray:
+        return a.astype(np.float16)
 
     # numpy shapes are (out, in); GGUF stores them reversed, as ggml expects.
-    writer.add_tensor("token_embd.weight", matrix(n_vocab, N_EMBD, 0.02))
+    writer.add_tensor("token_embd.weight", f16(embeddings))
     for layer in range(N_LAYER):
         p = f"blk.{layer}."
         writer.add_tensor(p + "attn_norm.weight", np.ones(N_EMBD, dtype=np.float32))
-        writer.add_tensor(p + "attn_q.weight", matrix(N_EMBD, N_EMBD, 0.05))
-        writer.add_tensor(p + "attn_k.weight", matrix(N_EMBD * N_HEAD_KV // N_HEAD, N_EMBD, 0.05))
-        writer.add_tensor(p + "attn_v.weight", matrix(N_EMBD * N_HEAD_KV // N_HEAD, N_EMBD, 0.05))
-        writer.add_tensor(p + "attn_output.weight", matrix(N_EMBD, N_EMBD, 0.05))
+        writer.add_tensor(p + "attn_q.weight", f16(matrix(N_EMBD, N_EMBD, blocks)))
+        writer.add_tensor(p + "attn_k.weight", f16(matrix(N_EMBD * N_HEAD_KV // N_HEAD, N_EMBD, blocks)))
+        writer.add_tensor(p + "attn_v.weight", f16(matrix(N_EMBD * N_HEAD_KV // N_HEAD, N_EMBD, blocks)))
+        writer.add_tensor(p + "attn_output.weight", f16(matrix(N_EMBD, N_EMBD, blocks)))
         writer.add_tensor(p + "ffn_norm.weight", np.ones(N_EMBD, dtype=np.float32))
-        writer.add_tensor(p + "ffn_gate.weight", matrix(N_FF, N_EMBD, 0.05))
-        writer.add_tensor(p + "ffn_up.weight", matrix(N_FF, N_EMBD, 0.05))
-        writer.add_tensor(p + "ffn_down.weight", matrix(N_EMBD, N_FF, 0.05))
+        writer.add_tensor(p + "ffn_gate.weight", f16(matrix(N_FF, N_EMBD, blocks)))
+        writer.add_tensor(p + "ffn_up.weight", f16(matrix(N_FF, N_EMBD, blocks)))
+        writer.add_tensor(p + "ffn_down.weight", f16(matrix(N_EMBD, N_FF, blocks)))
     writer.add_tensor("output_norm.weight", np.ones(N_EMBD, dtype=np.float32))
-    writer.add_tensor("output.weight", matrix(n_vocab, N_EMBD, 0.05))
+    writer.add_tensor("output.weight", f16(output))
 
     writer.write_header_to_file()
     writer.write_kv_data_to_file()

@@ -354,7 +354,7 @@ TEST_CASE("request bodies per wire format") {
     CHECK(wireFormats().size() == 5);
 }
 
-TEST_CASE("llama.cpp /infill: the time budget goes out and the timings come back as usage") {
+TEST_CASE("llama.cpp /infill: the time budget and the slot go out and the timings come back as usage") {
     ModelRequest r;
     r.prefix = "def f(";
     const WireFormat& infill = *findWireFormat("llama-infill");
@@ -363,6 +363,11 @@ TEST_CASE("llama.cpp /infill: the time budget goes out and the timings come back
     CHECK_FALSE(json::parse(infill.requestBody(r)).as_object().contains("t_max_predict_ms"));
     r.predictBudgetMs = 250;
     CHECK(json::parse(infill.requestBody(r)).at("t_max_predict_ms") == 250);
+    CHECK_FALSE(json::parse(infill.requestBody(r)).as_object().contains("id_slot"));
+    r.slot = -1;  // the server chooses
+    CHECK_FALSE(json::parse(infill.requestBody(r)).as_object().contains("id_slot"));
+    r.slot = 0;
+    CHECK(json::parse(infill.requestBody(r)).at("id_slot") == 0);
 
     // The last event as llama-server sends it (stop by the time limit, the prompt mostly cached).
     const std::string last =

@@ -46,6 +46,7 @@ TEST_CASE("defaults, and no provider at all") {
     CHECK(config->maxRetries == 2);
     CHECK(config->tlsVerify);
     CHECK(config->predictBudget == std::chrono::milliseconds(500));
+    CHECK(config->slot == 0);
 
     CHECK_FALSE(parse(R"({"debounce": 5})", error));
     CHECK(error.empty());
@@ -76,9 +77,12 @@ TEST_CASE("configuration errors name the field") {
     CHECK(error == "provider.predictBudgetMs: expected milliseconds from 0 (no limit) to 600000");
     CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "predictBudgetMs": "fast"}})", error));
     CHECK(error == "provider.predictBudgetMs: expected milliseconds from 0 (no limit) to 600000");
-    auto unlimited = parse(R"({"provider": {"endpoint": "http://x", "predictBudgetMs": 0}})", error);
+    CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "slot": -2}})", error));
+    CHECK(error == "provider.slot: expected a server slot number, or -1 to let the server choose");
+    auto unlimited = parse(R"({"provider": {"endpoint": "http://x", "predictBudgetMs": 0, "slot": -1}})", error);
     REQUIRE(unlimited);
     CHECK(unlimited->predictBudget == std::chrono::milliseconds(0));
+    CHECK(unlimited->slot == -1);
     CHECK_FALSE(parse(R"({"provider": "openai"})", error));
     CHECK(error == "provider: expected an object");
 }

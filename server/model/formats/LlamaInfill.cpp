@@ -2,8 +2,11 @@
 // input_prefix / input_suffix / input_extra in, SSE events with `content` out; the
 // last one has `stop: true`, a `stop_type` ("eos", "word" or "limit") and `timings`
 // (prompt tokens evaluated and reused from the cache, tokens generated, their times).
-// `cache_prompt` keeps the slot's KV cache for the next request at the same place;
-// `t_max_predict_ms` bounds a long generation once a line is complete.
+// `cache_prompt` keeps the slot's KV cache for the next request at the same place, and
+// `id_slot` pins requests to one slot: on a multi-slot server the request after a
+// keystroke-cancelled one would otherwise go to an idle slot with nothing cached (the
+// cancelled slot is still busy). `t_max_predict_ms` bounds a long generation once a
+// line is complete.
 #include "model/formats/Json.h"
 
 namespace flint::formats {
@@ -29,6 +32,7 @@ public:
             {"cache_prompt", true},
         };
         if (r.predictBudgetMs && *r.predictBudgetMs > 0) body["t_max_predict_ms"] = *r.predictBudgetMs;
+        if (r.slot && *r.slot >= 0) body["id_slot"] = *r.slot;
         if (!r.model.empty()) body["model"] = r.model;
         if (r.temperature) body["temperature"] = *r.temperature;
         if (!r.stop.empty()) body["stop"] = toArray(r.stop);
