@@ -10,18 +10,20 @@
 #   bash scripts/llama-server.sh stop PID       # stops the server started above (by its PID only)
 #   bash scripts/llama-server.sh env            # FLINT_LLAMA_SERVER=... FLINT_LLAMA_MODEL=...
 #
-# The cache lives in $FLINT_LLAMA_CACHE (default: <repo>/.cache/llama), one directory
-# per package version: npm/ (the installed package), src/ (the cloned bundle),
-# build/ (CMake), bin/llama-server, tiny-starcoder.gguf. A cold build is a few hundred
-# compile steps: it runs under `nice` with $FLINT_LLAMA_JOBS jobs (default 2).
+# The cache lives in $FLINT_LLAMA_CACHE (default: ${XDG_CACHE_HOME:-~/.cache}/flint/llama),
+# one directory per package version, shared by every checkout on the machine: npm/ (the
+# installed package), src/ (the cloned bundle), build/ (CMake), bin/llama-server,
+# tiny-starcoder.gguf. A cold build is ~200 compile steps (about 700 CPU-seconds): it
+# runs under `nice` with $FLINT_LLAMA_JOBS jobs (default: nproc). Concurrent `prepare` runs
+# wait for each other (flock).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 pins="$repo/tests/llama"
 version="$(sed -n 's/.*"node-llama-cpp": *"\([^"]*\)".*/\1/p' "$pins/package.json")"
-cache="${FLINT_LLAMA_CACHE:-$repo/.cache/llama}/$version"
+cache="${FLINT_LLAMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/flint/llama}/$version"
 server="$cache/bin/llama-server"
 model="$cache/tiny-starcoder.gguf"
-jobs="${FLINT_LLAMA_JOBS:-2}"
+jobs="${FLINT_LLAMA_JOBS:-$(nproc)}"
 # The bundle the tests were written against; a different one is a different server.
 bundle_sha256="5f5d1105d5df040738d87b8290e5d17e7362131cdcfdb0831618e0ea528b4a51"
 
@@ -99,44 +101,40 @@ ready() {
 cmd="${1:-prepare}"; shift || true
 case "$cmd" in
   prepare)
+    mkdir -p "$cache"
+    exec 9>"$cache/.lock"
+    flock 9
     install_package; extract_source; build_server; generate_model
     log "ready: $server, $model"
     ;;
-  model)
-    install_package; extract_source; generate_model
-    echo "$model"
-    ;;
   status)
     if ready; then echo "ready: $server $model"; else
-      echo "missing: run 'bash scripts/llama-server.sh prepare' (cache: $cache)"; exit 1; fi
+      echo "missing: llama-server or the tiny model is not in $cache (bash scripts/llama-server.sh prepare)"; exit 1; fi
     ;;
   env)
     echo "FLINT_LLAMA_SERVER=$server"; echo "FLINT_LLAMA_MODEL=$model"
     ;;
   start)
     ready || { echo "llama: not prepared (bash scripts/llama-server.sh prepare)" >&2; exit 1; }
-    port="${1:-0}"
-    if [ "$port" = 0 ]; then
-      port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-    fi
-    logfile="$cache/server-$port.log"
-    "$server" -m "$model" --host 127.0.0.1 --port "$port" -t 1 -c 2048 --slots \
-      >"$logfile" 2>&1 &
+    logfile="$(mktemp "${TMPDIR:-/tmp}/llama-server-XXXXXX.log")"
+    # --port 0: the server picks a free port and logs it once the model is loaded.
+    "$server" -m "$model" --host 127.0.0.1 --port 0 -t 1 --slots >"$logfile" 2>&1 &
     pid=$!
-    for _ in $(seq 1 300); do
-      if curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
+    for _ in $(seq 1 600); do
+      port="$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$logfile" | head -1)"
+      if [ -n "$port" ]; then
         echo "$port $pid"; log "serving on http://127.0.0.1:$port (pid $pid, log $logfile)"; exit 0
       fi
       kill -0 "$pid" 2>/dev/null || { tail -20 "$logfile" >&2; exit 1; }
       sleep 0.1
     done
-    kill "$pid"; echo "llama: no /health after 30 s" >&2; tail -20 "$logfile" >&2; exit 1
+    kill "$pid"; echo "llama: not listening after 60 s" >&2; tail -20 "$logfile" >&2; exit 1
     ;;
   stop)
     pid="${1:?stop needs the PID that start printed}"
     kill "$pid" 2>/dev/null || true
     ;;
   *)
-    echo "usage: $0 prepare|model|status|env|start [PORT]|stop PID" >&2; exit 2
+    echo "usage: $0 prepare|status|env|start|stop PID" >&2; exit 2
     ;;
 esac

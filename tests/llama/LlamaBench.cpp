@@ -8,10 +8,10 @@
 // to the first suggestion text leaving it (flint/inlineCompletion/partial).
 // Baseline, interleaved in the same run: a plain streaming client on a warm
 // keep-alive connection sending the very body Flint sends (same prompt, so the same
-// prompt-cache state on the server), timed to its first text delta. Before each
-// request the server's slot is idle, and the prompt tokens it had to evaluate are
-// read from /slots for both, so the two are known to have asked the same work.
-// Flint's added latency is the difference of the medians.
+// prompt-cache state on the server), timed to its first text delta. The server has
+// one slot, idle before each request, so the baseline meets the cache Flint's request
+// left: its final timings (prompt tokens evaluated / cached) show the two asked the
+// same work. Flint's added latency is the difference of the medians (and of the p99s).
 
 #include "Corpus.h"
 #include "LlamaServer.h"
@@ -28,12 +28,15 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <thread>
 
 using namespace flint;
 using namespace flint::bench;
@@ -61,22 +64,30 @@ double micros(Clock::time_point from, Clock::time_point to) {
 struct Run {
     std::vector<double> flint;  // request in → first suggestion text out
     std::vector<double> raw;    // request sent → first text delta, plain client
-    std::vector<double> flintPrompt, rawPrompt;  // prompt tokens the server evaluated
+    std::vector<double> rawEvaluated, rawCached;  // the baseline's prompt tokens evaluated / from the cache
+    size_t flintConnections = 0;
 };
 
-// Waits until no slot is processing; returns the last task's evaluated prompt tokens.
-int settle(LlamaServer& llama) {
-    for (;;) {
-        const json::value slots = llama.get("/slots");
-        bool busy = false;
-        int processed = -1;
-        for (const json::value& slot : slots.as_array()) {
-            busy |= slot.at("is_processing").as_bool();
-            if (const json::value* n = slot.as_object().if_contains("n_prompt_tokens_processed"))
-                processed = static_cast<int>(n->as_int64());
-        }
-        if (!busy) return processed;
+// Waits until the server's one slot is idle.
+void settle(LlamaServer& llama) {
+    while (llama.get("/slots").as_array().front().at("is_processing").as_bool()) {
     }
+}
+
+// The `timings` of the last event of a llama-server stream that carries them.
+std::optional<json::object> lastTimings(const std::string& body) {
+    const size_t at = body.rfind("\"timings\"");
+    if (at == std::string::npos) return std::nullopt;
+    const size_t start = body.rfind("data: ", at);
+    const size_t end = body.find('\n', at);
+    boost::system::error_code ec;
+    json::value event = json::parse(body.substr(start + 6, end - start - 6), ec);
+    if (ec || !event.is_object()) return std::nullopt;
+    const json::value* timings = event.as_object().if_contains("timings");
+    if (!timings && event.as_object().contains("response"))  // Responses: inside response.completed
+        timings = event.at("response").as_object().if_contains("timings");
+    if (!timings || !timings->is_object()) return std::nullopt;
+    return timings->as_object();
 }
 
 Run measure(boost::asio::io_context& loop, LlamaServer& llama, const std::string& kind, int requests) {
@@ -141,16 +152,18 @@ Run measure(boost::asio::io_context& loop, LlamaServer& llama, const std::string
                 run.flint.push_back(micros(in, when));
                 break;
             }
-        run.flintPrompt.push_back(settle(llama));
+        settle(llama);
 
         // Baseline: the same body on a warm connection, read to its end (so it stays warm).
         StreamDecoder decoder(format);
+        std::string body;
         bool finished = false;
         std::optional<Clock::time_point> first;
         const Clock::time_point start = Clock::now();
         auto call = raw.send(http, {
             .onHead = nullptr,
             .onBody = [&](std::string_view bytes) {
+                body.append(bytes);
                 std::vector<StreamUpdate> updates;
                 decoder.feed(bytes, updates);
                 for (const StreamUpdate& u : updates)
@@ -160,8 +173,13 @@ Run measure(boost::asio::io_context& loop, LlamaServer& llama, const std::string
         });
         runUntil(loop, [&] { return finished; }, std::chrono::seconds(60));
         if (first) run.raw.push_back(micros(start, *first));
-        run.rawPrompt.push_back(settle(llama));
+        if (const auto timings = lastTimings(body)) {
+            run.rawEvaluated.push_back(timings->at("prompt_n").to_number<double>());
+            run.rawCached.push_back(timings->at("cache_n").to_number<double>());
+        }
+        settle(llama);
     }
+    run.flintConnections = provider->connectionStats().connectionsOpened;
     message({{"id", 2}, {"method", "shutdown"}, {"params", nullptr}});
     return run;
 }
@@ -183,28 +201,35 @@ int main(int argc, char** argv) {
         return 77;
     }
     boost::asio::io_context loop;
-    LlamaServer llama(loop);
+    LlamaServer llama(loop);  // one slot: every request, Flint's or the baseline's, meets the same cache
     std::printf("Inline completion against llama-server (tiny model, 1 thread), 10,000-line Python file,\n"
                 "single-line cursor: request in -> first suggestion text out, against a plain client's\n"
                 "first delta for the same body on a warm connection (interleaved, %d each)\n\n", requests);
-    std::printf("%-20s | %-26s | %-26s | %-11s | %s\n", "kind", "Flint p50/p90/p99", "raw client p50/p90/p99",
-                "prompt tok", "added p50 / p99");
+    std::printf("%-19s | %-26s | %-26s | %-17s | %s\n", "kind", "Flint p50/p90/p99", "raw client p50/p90/p99",
+                "added p50 / p99", "raw eval/cached, Flint conns");
     json::array rows;
     for (const std::string kind : {"llama-infill", "openai-completions", "openai-chat"}) {
         measure(loop, llama, kind, 3);  // warm the server's caches and code paths
         const Run run = measure(loop, llama, kind, requests);
         const Quantiles f = quantiles(run.flint), r = quantiles(run.raw);
-        const Quantiles fp = quantiles(run.flintPrompt), rp = quantiles(run.rawPrompt);
-        std::printf("%-20s | %6.0fus %6.0fus %7.0fus | %6.0fus %6.0fus %7.0fus | %4.0f / %4.0f | %6.0fus / %6.0fus\n",
-                    kind.c_str(), f.median, f.p90, f.p99, r.median, r.p90, r.p99, fp.median, rp.median,
-                    f.median - r.median, f.p99 - r.p99);
+        const double evaluated = quantiles(run.rawEvaluated).median, cached = quantiles(run.rawCached).median;
+        std::printf("%-19s | %6.0fus %6.0fus %7.0fus | %6.0fus %6.0fus %7.0fus | %6.0fus / %6.0fus | %.0f/%.0f, %zu\n",
+                    kind.c_str(), f.median, f.p90, f.p99, r.median, r.p90, r.p99, f.median - r.median, f.p99 - r.p99,
+                    evaluated, cached, run.flintConnections);
         rows.push_back(json::object{{"kind", kind}, {"samples", run.flint.size()},
                                     {"flint_us", json::array{f.median, f.p90, f.p99}},
                                     {"raw_us", json::array{r.median, r.p90, r.p99}},
-                                    {"prompt_tokens_evaluated", json::array{fp.median, rp.median}},
-                                    {"added_median_us", f.median - r.median},
-                                    {"added_p99_us", f.p99 - r.p99}});
+                                    {"added_median_us", f.median - r.median}, {"added_p99_us", f.p99 - r.p99},
+                                    {"raw_prompt_evaluated", evaluated},
+                                    {"raw_prompt_cached", cached}, {"flint_connections", run.flintConnections}});
     }
+    double load[3] = {0, 0, 0};
+    if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
+        if (std::fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = -1;
+        std::fclose(f);
+    }
+    std::printf("\nmachine load average (1/5/15 min): %.2f %.2f %.2f on %u cores\n", load[0], load[1], load[2],
+                std::thread::hardware_concurrency());
     if (!jsonPath.empty()) {
         std::ofstream(jsonPath) << json::serialize(json::object{{"llama", std::move(rows)}});
         std::printf("wrote %s\n", jsonPath.c_str());
