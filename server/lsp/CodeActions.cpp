@@ -160,6 +160,7 @@ struct Progress {
         if (ended) return;
         if (created) report(json::object{{"kind", "end"}, {"message", std::move(message)}});
         ended = true;
+        onCancel = nullptr;  // nothing left to cancel (and no cycle through the call's handlers)
     }
 };
 
@@ -198,6 +199,7 @@ void runAction(ServerContext& ctx, State& state, const ActionData& data, Cancell
     progress->token = "flint/action/" + std::to_string(state.nextRun++);
     progress->title = data.title.empty() ? "Flint: " + std::string(toString(data.kind)) : data.title;
     if (ctx.client.workDoneProgress) {
+        std::erase_if(state.progress, [](const auto& entry) { return entry.second.expired(); });
         state.progress[progress->token] = progress;
         ctx.request("window/workDoneProgress/create", json::object{{"token", progress->token}},
                     [progress](const json::value&, const ResponseError* error) {
@@ -244,11 +246,12 @@ void runAction(ServerContext& ctx, State& state, const ActionData& data, Cancell
             progress->end("done");
             done(workspaceEdit(ctx, *doc, check.edits), std::nullopt);
         });
-    auto cancel = [call, finished, progress] {
+    // The provider keeps a running call alive by itself: hold it weakly here.
+    auto cancel = [weakCall = std::weak_ptr<ProviderCall>(call), finished, weakProgress = std::weak_ptr<Progress>(progress)] {
         if (*finished) return;
         *finished = true;
-        call->cancel();
-        progress->end("cancelled");
+        if (auto call = weakCall.lock()) call->cancel();
+        if (auto progress = weakProgress.lock()) progress->end("cancelled");
     };
     progress->onCancel = cancel;
     token.onCancel(cancel);
@@ -372,8 +375,10 @@ void registerCodeActions(ServerContext& ctx) {
         if (!token || !token->is_string()) return;
         auto it = state->progress.find(std::string(token->as_string()));
         if (it == state->progress.end()) return;
-        if (auto progress = it->second.lock(); progress && progress->onCancel) progress->onCancel();
+        std::function<void()> cancel;
+        if (auto progress = it->second.lock()) cancel = std::move(progress->onCancel);
         state->progress.erase(it);
+        if (cancel) cancel();
     });
 }
 

@@ -121,7 +121,9 @@ void finish(LspProcess& server) {
     server.request(99, "shutdown", nullptr);
     server.responseTo(99);
     server.notify("exit");
-    CHECK(server.waitExit() == 0);
+    const std::optional<int> code = server.waitExit();
+    INFO("server stderr:\n" << server.stderrText());
+    CHECK(code == 0);
 }
 
 const std::string kRewrittenLine = "        total = total + math.pi * r ** 2\n";
