@@ -369,3 +369,21 @@ TEST_CASE("llama-infill: t_max_predict_ms stops a long generation at a line end 
     CHECK(llama.log().find("t_max_predict_ms = 20 ms") != std::string::npos);  // the value Flint sent
     budgeted.finish();
 }
+
+TEST_CASE("llama-infill: one session streams suggestion after suggestion though llama-server drops each connection") {
+    boost::asio::io_context loop;
+    LlamaServer llama(loop);
+    // llama-server 3.22.1 advertises keep-alive but closes the connection after every
+    // streamed response: Flint's pooled connection is stale by the next request, which
+    // must still go through (on a fresh connection), every time.
+    Editor editor(providerFor(llama, "llama-infill", json::object{{"predictBudgetMs", 0}}));
+    for (uint32_t line : {6u, 7u, 9u}) {  // three places: Flint's cache answers none of them
+        const uint32_t character = line == 9 ? kCharacter : 0;
+        const json::value last = editor.lastPartial(editor.requestCompletion(line, character));
+        INFO("line " << line << ": " << json::serialize(last));
+        CHECK_FALSE(last.as_object().contains("error"));
+        CHECK_FALSE(last.as_object().contains("cancelled"));
+        CHECK(usageOf(last).output == 256);
+    }
+    editor.finish();
+}
