@@ -225,6 +225,21 @@ TriggerKind triggerOf(const json::value& params) {
     return kind && kind->is_int64() && kind->as_int64() == 2 ? TriggerKind::Automatic : TriggerKind::Invoked;
 }
 
+// What the server said it did (llama.cpp's timings): cached prompt tokens show whether
+// its KV cache was reused. Only the figures it reported.
+json::object usageJSON(const StreamUsage& usage) {
+    json::object out;
+    auto put = [&](std::string_view key, auto value) {
+        if (value >= 0) out[key] = value;
+    };
+    put("promptTokens", usage.promptTokens);
+    put("cachedTokens", usage.cachedTokens);
+    put("outputTokens", usage.outputTokens);
+    put("promptMs", usage.promptMs);
+    put("outputMs", usage.outputMs);
+    return out;
+}
+
 void handleInline(ServerContext& ctx, const std::shared_ptr<State>& state, const json::value& params, Reply reply,
                   CancellationToken token) {
     const std::optional<Located> where = locate(ctx, params, reply);
@@ -246,6 +261,7 @@ void handleInline(ServerContext& ctx, const std::shared_ptr<State>& state, const
             if (u.cached) p["cached"] = true;
             if (!u.model.empty()) p["model"] = u.model;
             if (!u.error.empty()) p["error"] = u.error;
+            if (u.usage) p["usage"] = usageJSON(*u.usage);
             if (workspace && !u.fromUri.empty())
                 p["from"] = json::object{{"uri", u.fromUri}, {"line", u.fromLine}};
             ctx.notify("flint/inlineCompletion/partial", std::move(p));

@@ -151,6 +151,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         if (done) {
             update.model = view.entry->model;
             update.error = error;
+            if (!view.cached) update.usage = view.entry->usage;  // a cached answer cost the server nothing
         }
         send(view, std::move(update));
     }
@@ -300,6 +301,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         entry.text = std::move(next);
         entry.complete = true;
         if (!update.model.empty()) entry.model = update.model;
+        entry.usage = update.usage;
         stream->ended = true;
         DocState& doc = docs[stream->uri];
         if (doc.live == stream) doc.live.reset();

@@ -76,6 +76,7 @@ struct SuggestionUpdate {
     bool cached = false;   // served from the cache (a finished answer or a running stream)
     std::string model;     // done: the model that served it, when known
     std::string error;     // done: the stream failed or broke off
+    std::optional<StreamUsage> usage;  // done, from the model: what the server said it did
     std::string fromUri;   // Workspace: where the matching code is
     uint32_t fromLine = 0;
 };
