@@ -14,6 +14,7 @@ namespace flint::lsp {
 namespace {
 
 void apply(ServerContext& ctx) {
+    for (auto& listener : ctx.configurationChanged) listener();
     std::string error;
     std::optional<ProviderConfig> config = parseProviderConfig(ctx.settings, error);
     if (!error.empty()) {

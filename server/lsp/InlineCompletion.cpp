@@ -104,11 +104,18 @@ void registerInlineCompletion(ServerContext& ctx) {
             return reply.result(items({}, {}));
 
         supersede(ctx, *state, p.uri);
+        // An excluded file (.gitignore, .flintignore, a secret file) is never sent anywhere.
+        if (ctx.contextSources.excludes(p.uri)) {
+            spdlog::debug("inline completion: {} is excluded from prompts: no suggestion", p.uri);
+            return reply.result(items({}, {}));
+        }
         doc->parsedSyntax();  // scopes and imports for the current text
         const Text& text = doc->text();
         const size_t offset = text.offsetAt(p.position, ctx.encoding);
         const TextPosition at = text.positionAt(offset, ctx.encoding);
-        const CompletionContext context = buildCompletionContext(*doc, offset, {});
+        const CompletionContext context = buildCompletionContext(ctx.workspace, *doc, offset, ctx.contextSources);
+        if (context.redactions)
+            spdlog::debug("inline completion: {} secret(s) redacted from the request", context.redactions);
         const bool singleLine = wantsSingleLine(context);
 
         auto flight = std::make_shared<InFlight>();
@@ -125,7 +132,11 @@ void registerInlineCompletion(ServerContext& ctx) {
         auto raw = std::make_shared<std::string>();
         auto shown = std::make_shared<std::string>();
         std::weak_ptr<InFlight> weak = flight;
-        const ModelRequest request = buildCompletionRequest(context, format, singleLine ? 64 : 256);
+        std::string templateError;  // reported when the configuration was applied
+        const PromptTemplate* fimTemplate = choosePromptTemplate(ctx.contextSources.settings.fimTemplate,
+                                                                 provider->config().model, format, templateError);
+        const ModelRequest request =
+            buildCompletionRequest(context, format, singleLine ? 64 : 256, {.fimTemplate = fimTemplate});
         flight->call = provider->stream(request, [&ctx, state, weak, raw, shown, context, shaping](
                                                          const StreamUpdate& update) {
             auto flight = weak.lock();

@@ -72,6 +72,7 @@ struct InitializeParams {
     std::vector<std::string> positionEncodings;  // capabilities.general.positionEncodings
     bool workspaceConfiguration = false;         // capabilities.workspace.configuration
     bool workDoneProgress = false;               // capabilities.window.workDoneProgress
+    bool watchedFilesDynamicRegistration = false;  // capabilities.workspace.didChangeWatchedFiles.dynamicRegistration
     json::value initializationOptions;
 };
 
