@@ -29,6 +29,7 @@ constexpr uint32_t kIdentifierLines = 3;
 constexpr size_t kMaxIdentifiers = 32;
 constexpr size_t kHitsPerIdentifier = 2;
 constexpr size_t kMaxSnippets = 4;
+constexpr size_t kMaxLookups = 64;  // definitions of one name considered (open documents first)
 
 bool isIdentifierStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool isIdentifierChar(char c) { return isIdentifierStart(c) || (c >= '0' && c <= '9'); }
@@ -86,6 +87,18 @@ struct Chosen {
     uint32_t startByte = 0;  // (in the current document)
     size_t tokens = 0;
 };
+
+// The first line of the definition enclosing `d` (definitions sorted by start), or empty.
+std::string containerLine(const std::vector<Definition>& definitions, const Definition* d, std::string_view text) {
+    for (size_t i = static_cast<size_t>(d - definitions.data()), steps = 0; i > 0 && steps < 256; --i, ++steps) {
+        const Definition& outer = definitions[i - 1];
+        if (outer.startByte <= d->startByte && d->endByte <= outer.endByte && &outer != d) {
+            const std::string signature = definitionSignature(text, outer.startByte, outer.endByte);
+            return signature.substr(0, signature.find('\n'));
+        }
+    }
+    return {};
+}
 
 // Whole lines back from `start` (a line start) while the window stays within `maxBytes`.
 size_t extendBack(const Text& text, size_t offset, size_t start, size_t maxBytes) {
@@ -228,11 +241,12 @@ CompletionContext buildCompletionContext(Workspace& workspace, Document& documen
     spend(approxTokens(suffixEnd - offset));
 
     // 3. The enclosing scopes' signatures, innermost kept first.
-    // Probed at the last character before trailing blanks: after "return " the
-    // cursor is past the end of the statement's node, yet inside its function.
+    // Probed at the last character before the cursor (past trailing blanks): after
+    // "return " or "return self.size" the cursor is past the end of the statement's
+    // node, and of its function's, yet the user is writing that function.
     size_t probe = offset;
     while (probe > text.lineStart(line) && (all[probe - 1] == ' ' || all[probe - 1] == '\t')) --probe;
-    if (probe < offset && probe > text.lineStart(line)) --probe;
+    if (probe > text.lineStart(line)) --probe;
     std::vector<Scope> scopes;
     if (tree) scopes = tree->scopesAt(static_cast<uint32_t>(probe), all);
     if (!starved) {
@@ -283,16 +297,42 @@ CompletionContext buildCompletionContext(Workspace& workspace, Document& documen
             if (&other != &document && !sources.excludes(other.uri())) sources.symbols.syncDocument(other);
         });
         const std::vector<std::string_view> identifiers = identifiersNear(text, offset, c.scopeSignatures);
-        // This document's own definitions, away from the window, by name.
+        // This document's own definitions, away from the window, by name: the nearest
+        // few of each (a name may be defined a thousand times in a big file). Typing
+        // happens in the window, which is read from the text: the definitions are not
+        // re-read on a keystroke (see Document::definitionsAwayFrom).
+        const std::vector<Definition>& mine =
+            document.definitionsAwayFrom(static_cast<uint32_t>(prefixStart), static_cast<uint32_t>(suffixEnd));
+        ContextSources::DefinitionNames& names = sources.currentNames;
+        if (names.generation != document.definitionsGeneration()) {
+            names.generation = document.definitionsGeneration();
+            names.byName.clear();
+            for (uint32_t i = 0; i < mine.size(); ++i) names.byName[mine[i].name].push_back(i);
+        }
         std::unordered_map<std::string_view, std::vector<const Definition*>> local;
-        {
-            std::unordered_set<std::string_view> wanted(identifiers.begin(), identifiers.end());
-            for (const Definition& d : document.definitions()) {
-                if (!wanted.count(d.name)) continue;
-                if (d.startByte <= offset && offset <= d.endByte) continue;  // encloses the cursor: a scope
-                if (d.startByte >= prefixStart && d.startByte < suffixEnd) continue;  // in the window
-                local[d.name].push_back(&d);
+        for (std::string_view id : identifiers) {
+            auto found = names.byName.find(id);
+            if (found == names.byName.end()) continue;
+            // The indices are in document order: start at the cursor, walk outwards.
+            const std::vector<uint32_t>& at = found->second;
+            auto usable = [&](const Definition& d) {
+                return !(d.startByte <= offset && offset <= d.endByte) &&          // encloses the cursor: a scope
+                       !(d.startByte >= prefixStart && d.startByte < suffixEnd);  // in the window
+            };
+            size_t right = static_cast<size_t>(std::lower_bound(at.begin(), at.end(), offset, [&](uint32_t i, size_t o) {
+                                                   return mine[i].startByte < o;
+                                               }) - at.begin());
+            size_t left = right;  // at[left - 1] is the next candidate before the cursor
+            std::vector<const Definition*> nearest;
+            while (nearest.size() < kHitsPerIdentifier && (left > 0 || right < at.size())) {
+                const Definition* before = left > 0 ? &mine[at[left - 1]] : nullptr;
+                const Definition* after = right < at.size() ? &mine[at[right]] : nullptr;
+                const bool takeBefore = before && (!after || offset - before->startByte <= after->startByte - offset);
+                const Definition* d = takeBefore ? before : after;
+                takeBefore ? --left : ++right;
+                if (usable(*d)) nearest.push_back(d);
             }
+            if (!nearest.empty()) local[id] = std::move(nearest);
         }
         std::vector<std::string> seen;  // key + line
         std::vector<std::string> keysSoFar;
@@ -301,9 +341,9 @@ CompletionContext buildCompletionContext(Workspace& workspace, Document& documen
             std::vector<Chosen> hits;
             if (auto it = local.find(name); it != local.end())
                 for (const Definition* d : it->second)
-                    hits.push_back({currentKey, definitionSignature(all, d->startByte, d->endByte), {},
-                                    text.lineOf(d->startByte), true, d->startByte, 0});
-            std::vector<SymbolIndex::Hit> found = sources.symbols.lookup(name, currentKey);
+                    hits.push_back({currentKey, definitionSignature(all, d->startByte, d->endByte),
+                                    containerLine(mine, d, all), text.lineOf(d->startByte), true, d->startByte, 0});
+            std::vector<SymbolIndex::Hit> found = sources.symbols.lookup(name, currentKey, kMaxLookups);
             // Open documents first (lookup's order), then the cursor's directory.
             std::stable_partition(found.begin(), found.end(), [&](const SymbolIndex::Hit& h) {
                 return h.open || directoryOf(*h.key) == currentDirectory;
@@ -368,7 +408,9 @@ CompletionContext buildCompletionContext(Workspace& workspace, Document& documen
                                                               approxTokens(suffixEnd - offset));
         size_t others = 0;
         std::erase_if(imports, [&](const auto& i) { return i.first.startByte >= prefixStart; });
-        std::erase_if(chosen, [&](const Chosen& d) { return d.inCurrent && d.startByte >= prefixStart; });
+        std::erase_if(chosen, [&](const Chosen& d) {
+            return d.inCurrent && d.startByte >= prefixStart && d.startByte < suffixEnd;
+        });
         for (const std::string& s : c.scopeSignatures) others += approxTokens(s) + 1;
         for (const auto& i : imports) others += i.second;
         for (const Chosen& d : chosen) others += d.tokens;

@@ -15,7 +15,7 @@ std::optional<std::string> pathOf(std::string_view uriOrPath) {
 } // namespace
 
 bool ContextSources::excludes(std::string_view uri) const {
-    auto cached = verdicts_.find(std::string(uri));
+    auto cached = verdicts_.find(uri);
     if (cached != verdicts_.end() && cached->second.first == exclusions.generation()) return cached->second.second;
     bool excluded;
     if (auto path = pathOf(uri)) {

@@ -13,6 +13,9 @@
 #include "workspace/Exclusions.h"
 #include "workspace/SymbolIndex.h"
 
+#include <cstdint>
+#include <vector>
+
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,6 +29,13 @@ struct ContextSources {
     SimilarSnippets snippets;
     ContextSettings settings;
 
+    // The document being completed, its definitions by name: rebuilt only when they
+    // are re-read (Document::definitionsGeneration), not on every keystroke.
+    struct DefinitionNames {
+        uint64_t generation = 0;
+        std::unordered_map<std::string_view, std::vector<uint32_t>> byName;  // → indices
+    } currentNames;
+
     // (Each takes a document's URI or a symbol index key, which is a file's path.)
     // True when nothing of this document may reach a model: a secret file, or one the
     // workspace's .gitignore/.flintignore or `context.exclude` excludes. The engine
@@ -38,7 +48,12 @@ struct ContextSources {
     std::string repositoryOf(std::string_view uri) const;
 
 private:
-    mutable std::unordered_map<std::string, std::pair<uint64_t, bool>> verdicts_;  // uri → (rules generation, excluded)
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+    };
+    // uri → (rules generation, excluded)
+    mutable std::unordered_map<std::string, std::pair<uint64_t, bool>, Hash, std::equal_to<>> verdicts_;
 };
 
 } // namespace flint

@@ -81,8 +81,15 @@ bool inCharset(char c, Charset charset) {
 
 // The end of a prefixed token starting at `at`, or 0.
 size_t prefixedToken(std::string_view text, size_t at) {
+    // Most words start with a letter no shape starts with.
+    static const std::array<bool, 256> firstLetters = [] {
+        std::array<bool, 256> table{};
+        for (const TokenShape& shape : kTokenShapes) table[static_cast<unsigned char>(shape.prefix[0])] = true;
+        return table;
+    }();
+    if (!firstLetters[static_cast<unsigned char>(text[at])]) return 0;
     for (const TokenShape& shape : kTokenShapes) {
-        if (text.compare(at, shape.prefix.size(), shape.prefix) != 0) continue;
+        if (text[at] != shape.prefix[0] || text.compare(at, shape.prefix.size(), shape.prefix) != 0) continue;
         size_t end = at + shape.prefix.size();
         while (end < text.size() && inCharset(text[end], shape.charset)) ++end;
         const size_t length = end - at - shape.prefix.size();
@@ -98,7 +105,7 @@ size_t prefixedToken(std::string_view text, size_t at) {
 
 // header.payload.signature, base64url, the header starting `eyJ` ({"…).
 size_t jsonWebToken(std::string_view text, size_t at) {
-    if (text.compare(at, 3, "eyJ") != 0) return 0;
+    if (text[at] != 'e' || text.compare(at, 3, "eyJ") != 0) return 0;
     size_t end = at;
     for (int part = 0; part < 3; ++part) {
         const size_t start = end;
@@ -152,7 +159,25 @@ void forEachWord(std::string_view name, F&& f) {
     flush();
 }
 
+// Whether `s` has, ignoring case, one of the words a secret's name is made of.
+bool mayNameSecret(std::string_view s) {
+    static constexpr std::string_view kWords[] = {"pass", "pwd", "secret", "token", "key", "credential"};
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = static_cast<char>(s[i] | 0x20);
+        if (c != 'p' && c != 's' && c != 't' && c != 'k' && c != 'c') continue;
+        for (std::string_view word : kWords) {
+            if (word[0] != c || i + word.size() > s.size()) continue;
+            size_t k = 1;
+            while (k < word.size() && (s[i + k] | 0x20) == word[k]) ++k;
+            if (k == word.size()) return true;
+        }
+    }
+    return false;
+}
+
 NameKind classifyName(std::string_view name) {
+    // Most names have none of the telling words: say so without splitting them.
+    if (!mayNameSecret(name)) return NameKind::None;
     NameKind kind = NameKind::None;
     bool keyQualifier = false;  // api, access, private, secret, … before "key"
     forEachWord(name, [&](std::string_view w) {

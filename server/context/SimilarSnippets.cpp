@@ -95,37 +95,64 @@ std::vector<Snippet> SimilarSnippets::rank(const Workspace& workspace, const std
         double score;
         uint64_t recency;
     };
-    std::vector<Candidate> candidates;
+    // Estimate everywhere, keeping the best few in a heap; measure exactly only those.
+    const size_t shortlist = count * 8;
+    auto better = [](const Candidate& a, const Candidate& b) {
+        return a.score != b.score ? a.score > b.score : a.recency > b.recency;
+    };
+    std::vector<Candidate> candidates;  // a heap whose front is the worst kept
+    candidates.reserve(shortlist + 1);
+    // The documents touched most recently.
+    std::vector<std::pair<uint64_t, const Document*>> documents;
     workspace.forEachDocument([&](const Document& doc) {
         if (doc.uri() == currentUri || excluded(doc.uri())) return;
+        const auto touched = touched_.find(doc.uri());
+        documents.emplace_back(touched == touched_.end() ? 0 : touched->second, &doc);
+    });
+    if (documents.size() > kMaxDocuments) {
+        std::nth_element(documents.begin(), documents.begin() + kMaxDocuments, documents.end(),
+                         [](const auto& a, const auto& b) { return a.first > b.first; });
+        documents.resize(kMaxDocuments);
+    }
+    int both = 0, either = 0;
+    for (const auto& [recency, document] : documents) {
+        const Document& doc = *document;
         DocumentChunks& cached = chunks_[doc.uri()];
         const Text& text = doc.text();
         if (cached.version != doc.version() || cached.length != text.size()) {
             cached.version = doc.version();
             cached.length = text.size();
             cached.chunks.clear();
+            cached.signatures.clear();
             for (uint32_t line = 0; line < text.lineCount(); line += kChunkStride) {
                 const uint32_t end = std::min(line + kChunkLines, text.lineCount());
                 const uint32_t startByte = text.lineStart(line), endByte = text.lineContentEnd(end - 1);
-                cached.chunks.push_back({line, end, startByte, endByte,
-                                         tokenSet(std::string_view(text.str()).substr(startByte, endByte - startByte))});
+                TokenSet tokens = tokenSet(std::string_view(text.str()).substr(startByte, endByte - startByte));
+                if (!tokens.hashes.empty()) {
+                    cached.signatures.push_back(tokens.signature);
+                    cached.chunks.push_back({line, end, startByte, endByte, std::move(tokens)});
+                }
                 if (end == text.lineCount()) break;
             }
         }
-        const auto touched = touched_.find(doc.uri());
-        const uint64_t recency = touched == touched_.end() ? 0 : touched->second;
-        for (const Chunk& chunk : cached.chunks)
-            if (!chunk.tokens.hashes.empty())
-                candidates.push_back({&doc, &chunk, estimatedJaccard(query, chunk.tokens), recency});
-    });
-    // Estimate everywhere, measure exactly where it matters.
-    const size_t shortlist = std::min(candidates.size(), count * 8);
-    auto better = [](const Candidate& a, const Candidate& b) {
-        return a.score != b.score ? a.score > b.score : a.recency > b.recency;
-    };
-    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<ptrdiff_t>(shortlist), candidates.end(),
-                      better);
-    candidates.resize(shortlist);
+        for (size_t i = 0; i < cached.signatures.size(); ++i) {
+            const std::array<uint64_t, 4>& sig = cached.signatures[i];
+            both = either = 0;
+            for (size_t k = 0; k < 4; ++k) {
+                both += std::popcount(query.signature[k] & sig[k]);
+                either += std::popcount(query.signature[k] | sig[k]);
+            }
+            Candidate c{&doc, &cached.chunks[i], either ? static_cast<double>(both) / either : 0.0, recency};
+            if (candidates.size() < shortlist) {
+                candidates.push_back(c);
+                std::push_heap(candidates.begin(), candidates.end(), better);
+            } else if (better(c, candidates.front())) {
+                std::pop_heap(candidates.begin(), candidates.end(), better);
+                candidates.back() = c;
+                std::push_heap(candidates.begin(), candidates.end(), better);
+            }
+        }
+    }
     for (Candidate& c : candidates) c.score = jaccard(query, c.chunk->tokens);
     std::sort(candidates.begin(), candidates.end(), better);
 

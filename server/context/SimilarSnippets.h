@@ -5,7 +5,8 @@
 // similarity (|A ∩ B| / |A ∪ B|) with the tokens of the window around the cursor,
 // first approximately (256-bit signatures, a few instructions per chunk) and then
 // exactly for the best few. Overlapping chunks of one document and near-duplicates
-// (similarity ≥ 0.9 with a chunk already taken) are dropped. A document's chunks are
+// (similarity ≥ 0.9 with a chunk already taken) are dropped. The 24 documents
+// touched (opened or edited) most recently are searched. A document's chunks are
 // computed once per version and cached. Pure: documents come from the Workspace.
 //
 //   SimilarSnippets snippets;
@@ -49,6 +50,7 @@ public:
     static constexpr uint32_t kChunkStride = 8;
     static constexpr double kMinScore = 0.1;
     static constexpr double kDuplicate = 0.9;
+    static constexpr size_t kMaxDocuments = 24;
 
     // The document was opened or edited (recency breaks ties).
     void touch(const std::string& uri);
@@ -69,6 +71,7 @@ private:
         int64_t version = -1;
         size_t length = 0;
         std::vector<Chunk> chunks;
+        std::vector<std::array<uint64_t, 4>> signatures;  // the chunks', side by side for the scan
     };
     std::unordered_map<std::string, DocumentChunks> chunks_;
     std::unordered_map<std::string, uint64_t> touched_;  // uri → recency stamp

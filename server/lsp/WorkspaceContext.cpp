@@ -289,7 +289,13 @@ void registerWorkspaceContext(ServerContext& ctx) {
         if (!fromJSON(params, p, error)) return;
         ServerContext& ctx = state->ctx;
         if (auto path = pathFromFileUri(p.textDocument.uri)) loadIgnoreFilesFor(ctx, *path);
+        ctx.contextSources.symbols.forgetDocument(p.textDocument.uri);  // reopened: new text
         ctx.contextSources.snippets.touch(p.textDocument.uri);
+        // The one full pass over the new document's definitions, after the messages
+        // already queued: from then on they are kept current incrementally.
+        ctx.defer([&ctx, uri = p.textDocument.uri] {
+            if (Document* doc = ctx.workspace.find(uri)) doc->definitions();
+        });
     });
 
     ctx.onNotification("textDocument/didChange", [state](const json::value& params) {

@@ -1,6 +1,7 @@
 #include "workspace/DefinitionCache.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace flint {
 
@@ -36,6 +37,13 @@ void normalise(std::vector<Definition>& list) {
                list.end());
 }
 
+// Generations are unique across documents, so a reader keyed on one cannot mistake
+// a reopened document's list for the old one's.
+uint64_t nextGeneration() {
+    static std::atomic<uint64_t> counter{0};
+    return ++counter;
+}
+
 } // namespace
 
 void DefinitionCache::edit(const ByteEdit& e) {
@@ -59,6 +67,13 @@ void DefinitionCache::reset() {
     dirty_ = false;
 }
 
+const std::vector<Definition>& DefinitionCache::getAwayFrom(const SyntaxTree& tree, std::string_view text,
+                                                          uint32_t start, uint32_t end) {
+    if (definitions_ && (!dirty_ || (start <= std::min(dirtyStart_, dirtyEnd_) && std::max(dirtyStart_, dirtyEnd_) <= end)))
+        return *definitions_;
+    return get(tree, text);
+}
+
 const std::vector<Definition>& DefinitionCache::get(const SyntaxTree& tree, std::string_view text) {
     const auto size = static_cast<uint32_t>(text.size());
     if (definitions_ && dirty_ && (dirtyEnd_ - std::min(dirtyStart_, dirtyEnd_)) * 4 > size) reset();
@@ -66,7 +81,7 @@ const std::vector<Definition>& DefinitionCache::get(const SyntaxTree& tree, std:
         definitions_ = tree.definitions(text);
         normalise(*definitions_);
         dirty_ = false;
-        ++generation_;
+        generation_ = nextGeneration();
         return *definitions_;
     }
     if (!dirty_) return *definitions_;
@@ -87,7 +102,7 @@ const std::vector<Definition>& DefinitionCache::get(const SyntaxTree& tree, std:
     for (Definition& d : fresh)
         if (touches(d)) list.push_back(std::move(d));
     normalise(list);
-    ++generation_;
+    generation_ = nextGeneration();
     return list;
 }
 

@@ -27,7 +27,14 @@ public:
     void reset();
     // Definitions sorted by start (outer before inner at the same start).
     const std::vector<Definition>& get(const SyntaxTree& tree, std::string_view text);
-    // Bumped whenever get() changed the list: readers that copied it compare this.
+    // The same, but only refreshed when an edit since the last refresh reaches outside
+    // [start, end): a reader that takes that span from the text itself (the window
+    // around the cursor, where the typing happens) needs nothing re-read on a
+    // keystroke. Entries inside the span may be stale.
+    const std::vector<Definition>& getAwayFrom(const SyntaxTree& tree, std::string_view text, uint32_t start,
+                                               uint32_t end);
+    // Changes whenever get() re-read the list (unique across all caches, never 0):
+    // readers that copied or indexed it compare this.
     uint64_t generation() const { return generation_; }
 
 private:

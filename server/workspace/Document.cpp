@@ -58,6 +58,12 @@ const std::vector<Definition>& Document::definitions() {
     return tree ? definitions_.get(*tree, text_.str()) : none;
 }
 
+const std::vector<Definition>& Document::definitionsAwayFrom(uint32_t start, uint32_t end) {
+    static const std::vector<Definition> none;
+    const SyntaxTree* tree = parsedSyntax();
+    return tree ? definitions_.getAwayFrom(*tree, text_.str(), start, end) : none;
+}
+
 bool Document::continueParse(std::chrono::microseconds budget) {
     return !parsePending() || syntax_->reparse(text_.str(), budget);
 }

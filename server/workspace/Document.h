@@ -50,6 +50,9 @@ public:
     // The definitions in the document (its language's definitions query), kept
     // current incrementally: after an edit only the edited lines are re-queried.
     const std::vector<Definition>& definitions();
+    // The definitions, re-read only when an edit reached outside [start, end) (see
+    // DefinitionCache::getAwayFrom): entries inside that span may be stale.
+    const std::vector<Definition>& definitionsAwayFrom(uint32_t start, uint32_t end);
     // Changes whenever definitions() returned a changed list.
     uint64_t definitionsGeneration() const { return definitions_.generation(); }
     const Language* language() const { return language_; }

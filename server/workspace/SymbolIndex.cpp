@@ -87,16 +87,17 @@ uint32_t SymbolIndex::allocate(std::string key, bool open) {
         slot = static_cast<uint32_t>(slots_.size());
         slots_.emplace_back();
     }
-    slots_[slot] = Slot{std::move(key), open, 0, {}};
+    slots_[slot] = Slot{std::move(key), open, 0, -1, {}};
     return slot;
 }
 
 void SymbolIndex::unlinkNames(uint32_t slot) {
+    auto& names = slots_[slot].open ? openNames_ : fileNames_;
     for (const Symbol& symbol : slots_[slot].symbols) {
-        auto bucket = names_.find(symbol.name);
-        if (bucket == names_.end()) continue;
+        auto bucket = names.find(symbol.name);
+        if (bucket == names.end()) continue;
         std::erase_if(bucket->second, [&](const Ref& ref) { return ref.slot == slot; });
-        if (bucket->second.empty()) names_.erase(bucket);
+        if (bucket->second.empty()) names.erase(bucket);
     }
     symbols_ -= slots_[slot].symbols.size();
     slots_[slot].symbols.clear();
@@ -106,9 +107,10 @@ void SymbolIndex::fill(uint32_t slot, std::vector<Symbol> symbols) {
     unlinkNames(slot);
     slots_[slot].symbols = std::move(symbols);
     const auto& list = slots_[slot].symbols;
+    auto& names = slots_[slot].open ? openNames_ : fileNames_;
     for (uint32_t i = 0; i < list.size(); ++i) {
-        auto bucket = names_.find(list[i].name);
-        if (bucket == names_.end()) bucket = names_.emplace(list[i].name, std::vector<Ref>{}).first;
+        auto bucket = names.find(list[i].name);
+        if (bucket == names.end()) bucket = names.emplace(list[i].name, std::vector<Ref>{}).first;
         bucket->second.push_back(Ref{slot, i});
     }
     symbols_ += list.size();
@@ -149,35 +151,49 @@ void SymbolIndex::clearFiles() {
 }
 
 void SymbolIndex::syncDocument(Document& document) {
+    // The common case, asked for every open document on every request: unchanged.
+    if (auto known = documentUris_.find(document.uri());
+        known != documentUris_.end() && slots_[known->second].version == document.version())
+        return;
     const std::string key = fileKey(document.uri());
     auto it = documents_.find(key);
     const uint32_t slot = it != documents_.end() ? it->second : documents_.emplace(key, allocate(key, true)).first->second;
+    documentUris_[document.uri()] = slot;
+    slots_[slot].version = document.version();
     const std::vector<Definition>& definitions = document.definitions();
-    // Generations start at 1 once definitions were read; a fresh slot has 0.
-    if (slots_[slot].generation == document.definitionsGeneration() && slots_[slot].generation != 0) return;
+    if (slots_[slot].generation == document.definitionsGeneration()) return;
     slots_[slot].generation = document.definitionsGeneration();
     fill(slot, symbolsOf(definitions, document.text()));
 }
 
 void SymbolIndex::forgetDocument(const std::string& uri) {
+    documentUris_.erase(uri);
     auto it = documents_.find(fileKey(uri));
     if (it == documents_.end()) return;
     release(it->second);
     documents_.erase(it);
 }
 
-std::vector<SymbolIndex::Hit> SymbolIndex::lookup(std::string_view name, std::string_view exceptKey) const {
+std::vector<SymbolIndex::Hit> SymbolIndex::lookup(std::string_view name, std::string_view exceptKey,
+                                                 size_t limit) const {
     std::vector<Hit> hits;
-    auto bucket = names_.find(name);
-    if (bucket == names_.end()) return hits;
-    for (const Ref& ref : bucket->second) {
-        const Slot& slot = slots_[ref.slot];
-        if (!exceptKey.empty() && slot.key == exceptKey) continue;
-        if (!slot.open && documents_.find(slot.key) != documents_.end()) continue;
-        hits.push_back(Hit{&slot.key, &slot.symbols[ref.index], slot.open});
-    }
+    size_t available = 0;
+    for (const auto* names : {&openNames_, &fileNames_})
+        if (auto bucket = names->find(name); bucket != names->end()) available += bucket->second.size();
+    if (available == 0) return hits;
+    hits.reserve(std::min(available, limit));
     // Open documents first: what the user works on now.
-    std::stable_partition(hits.begin(), hits.end(), [](const Hit& h) { return h.open; });
+    for (const auto* names : {&openNames_, &fileNames_}) {
+        auto bucket = names->find(name);
+        if (bucket == names->end()) continue;
+        for (const Ref& ref : bucket->second) {
+            if (hits.size() >= limit) return hits;
+            const Slot& slot = slots_[ref.slot];
+            if (!exceptKey.empty() && slot.key == exceptKey) continue;
+            if (!slot.open && documents_.find(slot.key) != documents_.end()) continue;
+            hits.push_back(Hit{&slot.key, &slot.symbols[ref.index], slot.open});
+        }
+    }
     return hits;
 }
 

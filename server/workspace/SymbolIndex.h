@@ -62,10 +62,10 @@ public:
     void syncDocument(Document& document);
     void forgetDocument(const std::string& uri);
 
-    // Definitions named `name`; a disk file shadowed by an open document is skipped,
-    // and so is the file `exceptKey` (the document being completed: its own
-    // definitions are read from it directly).
-    std::vector<Hit> lookup(std::string_view name, std::string_view exceptKey = {}) const;
+    // Definitions named `name`, open documents first, at most `limit`; a disk file
+    // shadowed by an open document is skipped, and so is the file `exceptKey` (the
+    // document being completed: its own definitions are read from it directly).
+    std::vector<Hit> lookup(std::string_view name, std::string_view exceptKey = {}, size_t limit = SIZE_MAX) const;
 
     size_t fileCount() const { return files_.size(); }
     size_t documentCount() const { return documents_.size(); }
@@ -76,6 +76,7 @@ private:
         std::string key;
         bool open = false;
         uint64_t generation = 0;
+        int64_t version = -1;  // the open document's, when last synced
         std::vector<Symbol> symbols;
     };
     struct Ref {
@@ -94,8 +95,12 @@ private:
     std::vector<Slot> slots_;
     std::vector<uint32_t> free_;
     std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> files_;      // disk
-    std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> documents_;  // open
-    std::unordered_map<std::string, std::vector<Ref>, NameHash, std::equal_to<>> names_;
+    std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> documents_;  // open, by key
+    std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> documentUris_;  // open, by URI
+    // By name, open documents apart: a lookup reads all of those, and of the (maybe
+    // thousands of) disk files' only as many as it needs.
+    std::unordered_map<std::string, std::vector<Ref>, NameHash, std::equal_to<>> openNames_;
+    std::unordered_map<std::string, std::vector<Ref>, NameHash, std::equal_to<>> fileNames_;
     size_t symbols_ = 0;
 };
 
