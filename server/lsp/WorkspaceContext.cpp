@@ -267,7 +267,7 @@ void applySettings(const std::shared_ptr<State>& state) {
 
 void registerWorkspaceContext(ServerContext& ctx) {
     auto state = std::make_shared<State>(ctx);
-    ctx.configurationChanged.push_back([weak = std::weak_ptr<State>(state)] {
+    ctx.configurationApplied.push_back([weak = std::weak_ptr<State>(state)] {
         if (auto s = weak.lock()) applySettings(s);
     });
 

@@ -34,7 +34,7 @@ CompletionContext sampleContext() {
 }
 
 void checkGolden(const std::string& name, const std::string& actual) {
-    const std::string path = std::string(FLINT_GOLDEN) + "/prompts/" + name;
+    const std::string path = std::string(FLINT_TEST_GOLDENS) + "/prompts/" + name;
     if (std::getenv("FLINT_UPDATE_GOLDEN")) {
         std::ofstream(path, std::ios::binary) << actual;
         return;
