@@ -173,7 +173,7 @@ TEST_CASE("the chat request carries the enclosing signature, imports and definit
     CHECK(has(user, "api_key = \"REDACTED\""));
 }
 
-TEST_CASE("an excluded document gets no suggestion and sends no request") {
+TEST_CASE("an excluded document gets no suggestion or code action and sends no request") {
     Session s("openai-chat");
     const size_t before = s.requests().size();
     for (const char* path : {".env", "ignored/leak.py"}) {
@@ -181,7 +181,32 @@ TEST_CASE("an excluded document gets no suggestion and sends no request") {
         const json::value reply = completion(s.server, 3, s.folder.uri(path), 0, 5);
         CHECK(reply.at("result").at("items").as_array().empty());
     }
-    // An ordinary file still gets one: the model is reachable, and it is the only request.
+    // A code action on an excluded file is refused before any request.
+    s.server.request(5, "textDocument/codeAction", json::object{
+        {"textDocument", json::object{{"uri", s.folder.uri("ignored/leak.py")}}}, {"range", range(0, 0, 1, 10)},
+        {"context", json::object{{"diagnostics", json::array{}}}}});
+    json::value listed;
+    REQUIRE(pump(s.server, [&](const json::value& m) {
+        if (m.as_object().contains("id") && m.at("id") == 5 && !m.as_object().contains("method")) {
+            listed = m;
+            return true;
+        }
+        return false;
+    }));
+    REQUIRE_FALSE(listed.at("result").as_array().empty());
+    s.server.request(6, "codeAction/resolve", listed.at("result").at(0));
+    json::value resolved;
+    REQUIRE(pump(s.server, [&](const json::value& m) {
+        if (m.as_object().contains("id") && m.at("id") == 6 && !m.as_object().contains("method")) {
+            resolved = m;
+            return true;
+        }
+        return false;
+    }));
+    INFO(json::serialize(resolved));
+    REQUIRE(resolved.as_object().contains("error"));
+    CHECK(has(std::string(resolved.at("error").at("message").as_string()), "excluded"));
+    // An ordinary file still gets a suggestion: the model is reachable, and it is the only request.
     completion(s.server, 4, s.folder.uri("app/main.py"), kLine, kCharacter);
     CHECK(s.requests().size() == before + 1);
 }
