@@ -78,6 +78,26 @@ TEST_CASE("a document's definitions follow edits without a full pass") {
     CHECK(renamed);
 }
 
+TEST_CASE("typing inside the window re-reads no definitions; an edit outside it does") {
+    std::string source;
+    for (int i = 0; i < 30; ++i) source += "def f" + std::to_string(i) + "(x):\n    return x\n\n";
+    Document doc("file:///w.py", "python", 1, source);
+    doc.definitions();
+    const uint64_t read = doc.definitionsGeneration();
+    const auto window = [&] {
+        return std::pair{doc.text().lineStart(40), doc.text().lineStart(50)};
+    };
+    edit(doc, 45, 0, 0, "def typed(y):\n");  // inside lines 40..50
+    auto [start, end] = window();
+    CHECK(doc.definitionsAwayFrom(start, end).size() == 30);
+    CHECK(doc.definitionsGeneration() == read);  // nothing re-read
+    edit(doc, 2, 0, 0, "def far(z):\n    return z\n");  // outside it
+    std::tie(start, end) = window();
+    const auto& now = doc.definitionsAwayFrom(start, end);
+    CHECK(doc.definitionsGeneration() != read);
+    CHECK(now.size() == 32);  // both new definitions, once re-read
+}
+
 TEST_CASE("incremental definitions equal a fresh pass after random keystrokes") {
     std::string source;
     for (int i = 0; i < 25; ++i)
