@@ -14,6 +14,7 @@
 // InternalError rather than waiting forever. After $/cancelRequest the client has
 // its RequestCancelled reply at once and a late reply is dropped.
 
+#include "context/ContextSources.h"
 #include "lsp/JsonRpc.h"
 #include "lsp/Protocol.h"
 #include "model/Provider.h"
@@ -67,6 +68,10 @@ struct ServerContext {
     json::object capabilities;
     // The `flint` configuration section, as the client last sent it.
     json::object settings;
+    // What context draws on beyond the current document: the symbol index, the
+    // exclusion rules, snippet chunks, the `context` settings (lsp/WorkspaceContext.cpp
+    // feeds it; the engines read it).
+    ContextSources contextSources;
     // The event loop network work runs on (null in tests that drive the server bare).
     boost::asio::io_context* loop = nullptr;
     // The configured model providers by name ("default" is `flint.provider`), each
@@ -121,6 +126,7 @@ struct ServerContext {
 void registerTextSync(ServerContext& ctx);
 void registerInspect(ServerContext& ctx);
 void registerConfiguration(ServerContext& ctx);
+void registerWorkspaceContext(ServerContext& ctx);
 void registerInlineCompletion(ServerContext& ctx);
 void registerStatus(ServerContext& ctx);
 void registerCodeActions(ServerContext& ctx);

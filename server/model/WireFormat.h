@@ -30,6 +30,9 @@ struct ModelRequest {
     std::string prefix;
     std::string suffix;
     std::vector<ContextSnippet> extra;
+    // `prefix` is the whole prompt, already in the model's template: send it as is,
+    // with no suffix and no server-side template (plain completion endpoints).
+    bool raw = false;
     int maxTokens = 256;
     std::optional<double> temperature;
     std::vector<std::string> stop;
