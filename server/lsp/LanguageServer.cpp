@@ -102,6 +102,7 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
         registerInlineCompletion(ctx);
         registerStatus(ctx);
         registerCodeActions(ctx);
+        registerInlineEdit(ctx);
     }
 
     void registerCommands() {

@@ -21,6 +21,7 @@
 #include "support/Cancellation.h"
 #include "workspace/Workspace.h"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <array>
@@ -32,6 +33,7 @@
 
 namespace flint {
 struct InlineStats;
+class NextEditEngine;
 }
 
 namespace flint::lsp {
@@ -113,6 +115,9 @@ struct ServerContext {
     // Called after a document's text changed (didChange) or it closed: features
     // drop work that was for the old text.
     std::vector<std::function<void(const std::string& uri)>> documentChanged;
+    // Next-edit suggestions (lsp/InlineEdit.cpp). Inline completion may ask it for a
+    // stored prediction's pure insertion at the cursor (NextEditEngine::insertionAt).
+    std::shared_ptr<NextEditEngine> nextEdits;
     void notifyDocumentChanged(const std::string& uri) {
         for (auto& listener : documentChanged) listener(uri);
     }
@@ -130,5 +135,6 @@ void registerWorkspaceContext(ServerContext& ctx);
 void registerInlineCompletion(ServerContext& ctx);
 void registerStatus(ServerContext& ctx);
 void registerCodeActions(ServerContext& ctx);
+void registerInlineEdit(ServerContext& ctx);
 
 } // namespace flint::lsp

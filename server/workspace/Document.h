@@ -7,6 +7,7 @@
 //   doc.syntax()->nodePath(...);
 
 #include "workspace/DefinitionCache.h"
+#include "workspace/EditHistory.h"
 #include "workspace/SyntaxTree.h"
 #include "workspace/Text.h"
 
@@ -56,6 +57,9 @@ public:
     // Changes whenever definitions() returned a changed list.
     uint64_t definitionsGeneration() const { return definitions_.generation(); }
     const Language* language() const { return language_; }
+    // What the user recently changed (every change goes through applyChanges).
+    EditHistory& history() { return history_; }
+    const EditHistory& history() const { return history_; }
 
     // A copy of this document with `insertion` inserted at byte `offset`, its tree
     // updated incrementally (not parsed from scratch): the document as it would be
@@ -79,6 +83,7 @@ private:
     std::unique_ptr<SyntaxTree> syntax_;
     std::optional<std::vector<ByteSpan>> headImports_;
     DefinitionCache definitions_;
+    EditHistory history_;
 };
 
 } // namespace flint
