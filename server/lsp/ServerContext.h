@@ -14,6 +14,7 @@
 // InternalError rather than waiting forever. After $/cancelRequest the client has
 // its RequestCancelled reply at once and a late reply is dropped.
 
+#include "context/ContextSources.h"
 #include "lsp/JsonRpc.h"
 #include "lsp/Protocol.h"
 #include "model/Provider.h"
@@ -23,6 +24,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -68,15 +70,25 @@ struct ServerContext {
     json::object capabilities;
     // The `flint` configuration section, as the client last sent it.
     json::object settings;
+    // What context draws on beyond the current document: the symbol index, the
+    // exclusion rules, snippet chunks, the `context` settings (lsp/WorkspaceContext.cpp
+    // feeds it; the engines read it).
+    ContextSources contextSources;
     // The event loop network work runs on (null in tests that drive the server bare).
     boost::asio::io_context* loop = nullptr;
-    // The configured model provider, connected ahead of need; null when none is configured.
-    std::unique_ptr<Provider> provider;
+    // The configured model providers by name ("default" is `flint.provider`), each
+    // connected ahead of need. lsp/Configuration.cpp keeps them in step with the settings.
+    std::map<std::string, std::shared_ptr<Provider>> providers;
     // The features that call a model. Each may be served by its own provider (a fast
     // model for inline, a stronger one for actions); features ask through providerFor.
     enum class Feature { Inline, NextEdit, Actions };
+    // The provider serving each feature (for inline, possibly a hedged pair); null when none.
+    std::array<std::shared_ptr<Provider>, 3> routes;
     // The provider that serves `feature`, or null when none is configured for it.
-    Provider* providerFor(Feature) { return provider.get(); }
+    Provider* providerFor(Feature feature) { return routes[static_cast<size_t>(feature)].get(); }
+    // Called after the providers were replaced (a configuration change): listeners
+    // re-read `providers` (e.g. to follow their health).
+    std::vector<std::function<void()>> providersChanged;
     // Inline completion's statistics (suggest/InlineStats.h), for flint/stats and tests.
     const InlineStats* inlineStats = nullptr;
 
@@ -119,6 +131,7 @@ struct ServerContext {
 void registerTextSync(ServerContext& ctx);
 void registerInspect(ServerContext& ctx);
 void registerConfiguration(ServerContext& ctx);
+void registerWorkspaceContext(ServerContext& ctx);
 void registerInlineCompletion(ServerContext& ctx);
 void registerStatus(ServerContext& ctx);
 void registerCodeActions(ServerContext& ctx);

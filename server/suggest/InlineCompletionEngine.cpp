@@ -35,6 +35,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         bool cached = false;
         std::string sent;  // the text of the last update
         bool done = false;
+        bool invoked = false;     // the user asked (triggerKind Invoked)
         CancellationSource wait;  // the debounce timer
     };
 
@@ -89,6 +90,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
     Workspace& workspace;
     CompletionModel& model;
     Clock& clock;
+    const ContextSources* sources;
     InlineSettings settings;
     SuggestionCache cache;
     AdaptiveDebounce debounce;
@@ -103,7 +105,8 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
     uint64_t nextId = 1;
     uint64_t nextChain = 1;
 
-    Impl(Workspace& w, CompletionModel& m, Clock& c) : workspace(w), model(m), clock(c) {}
+    Impl(Workspace& w, CompletionModel& m, Clock& c, const ContextSources* s)
+        : workspace(w), model(m), clock(c), sources(s) {}
 
     ~Impl() {
         for (auto& [uri, doc] : docs) {
@@ -150,6 +153,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         if (done) {
             update.model = view.entry->model;
             update.error = error;
+            if (!view.cached) update.usage = view.entry->usage;  // a cached answer cost the server nothing
         }
         send(view, std::move(update));
     }
@@ -241,7 +245,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
 
     std::shared_ptr<Stream> startStream(const std::string& uri, CompletionContext context, ShapingOptions shaping,
                                         ModelRequest request, std::shared_ptr<CachedSuggestion> entry,
-                                        bool prefetch) {
+                                        bool prefetch, bool invoked) {
         auto stream = std::make_shared<Stream>();
         stream->uri = uri;
         stream->entry = std::move(entry);
@@ -252,11 +256,14 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         cache.insert(stream->entry);
         std::weak_ptr<Impl> weakSelf = weak_from_this();
         std::weak_ptr<Stream> weakStream = stream;
-        stream->call = model.stream(std::move(request), [weakSelf, weakStream](const StreamUpdate& update) {
-            auto self = weakSelf.lock();
-            auto stream = weakStream.lock();
-            if (self && stream) self->onStreamUpdate(stream, update);
-        });
+        stream->call = model.stream(
+            std::move(request),
+            [weakSelf, weakStream](const StreamUpdate& update) {
+                auto self = weakSelf.lock();
+                auto stream = weakStream.lock();
+                if (self && stream) self->onStreamUpdate(stream, update);
+            },
+            invoked);
         return stream;
     }
 
@@ -296,6 +303,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         entry.text = std::move(next);
         entry.complete = true;
         if (!update.model.empty()) entry.model = update.model;
+        entry.usage = update.usage;
         stream->ended = true;
         DocState& doc = docs[stream->uri];
         if (doc.live == stream) doc.live.reset();
@@ -370,11 +378,19 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
 
     Prepared prepare(Document& document, size_t offset, const WireFormat& format) {
         Prepared p;
-        p.context = buildCompletionContext(document, offset, {});
+        p.context = sources ? buildCompletionContext(workspace, document, offset, *sources)
+                            : buildCompletionContext(document, offset, {});
+        if (p.context.redactions) spdlog::debug("inline completion: {} secret(s) redacted from the request", p.context.redactions);
         const bool singleLine = wantsSingleLine(p.context);
         p.shaping = {.singleLine = singleLine, .fromChat = !isFillInTheMiddle(format)};
+        // A bad template setting was reported when the configuration was applied.
+        std::string templateError;
+        const PromptTemplate* fimTemplate =
+            sources ? choosePromptTemplate(sources->settings.fimTemplate, model.modelName(), format, templateError)
+                    : nullptr;
         p.request = buildCompletionRequest(p.context, format,
-                                           singleLine ? settings.maxTokensSingleLine : settings.maxTokensMultiLine);
+                                           singleLine ? settings.maxTokensSingleLine : settings.maxTokensMultiLine,
+                                           {.fimTemplate = fimTemplate});
         p.key = requestKey(p.request, model.identity());
         return p;
     }
@@ -409,7 +425,8 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         chainFor(doc, entry);
         remember(*view);
         ++stats.modelRequests;
-        doc.live = startStream(view->uri, std::move(p.context), p.shaping, std::move(p.request), entry, false);
+        doc.live = startStream(view->uri, std::move(p.context), p.shaping, std::move(p.request), entry, false,
+                               view->invoked);
         doc.live->views.push_back(view);
     }
 
@@ -434,8 +451,14 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         view->id = std::to_string(nextId++);
         view->uri = request.uri;
         view->offset = request.offset;
+        view->invoked = request.trigger == TriggerKind::Invoked;
         view->listener = std::move(listener);
         Document* document = workspace.find(request.uri);
+        // An excluded file (.gitignore, .flintignore, a secret file) is never sent anywhere.
+        if (document && sources && sources->excludes(request.uri)) {
+            spdlog::debug("inline completion: {} is excluded from prompts: no suggestion", request.uri);
+            document = nullptr;
+        }
         if (!document) {
             SuggestionUpdate update;
             update.id = view->id;
@@ -555,7 +578,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         next->key = p.key;
         next->prefetched = true;
         ++stats.prefetches;
-        doc.prefetch = startStream(record.uri, std::move(p.context), p.shaping, std::move(p.request), next, true);
+        doc.prefetch = startStream(record.uri, std::move(p.context), p.shaping, std::move(p.request), next, true, false);
         doc.prefetch->parent = record.entry;
         doc.prefetch->parentStart = start;
     }
@@ -609,8 +632,9 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
     }
 };
 
-InlineCompletionEngine::InlineCompletionEngine(Workspace& workspace, CompletionModel& model, Clock& clock)
-    : impl_(std::make_shared<Impl>(workspace, model, clock)) {}
+InlineCompletionEngine::InlineCompletionEngine(Workspace& workspace, CompletionModel& model, Clock& clock,
+                                               const ContextSources* sources)
+    : impl_(std::make_shared<Impl>(workspace, model, clock, sources)) {}
 
 InlineCompletionEngine::~InlineCompletionEngine() = default;
 

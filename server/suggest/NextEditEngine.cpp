@@ -5,7 +5,7 @@
 #include "suggest/NextEditPrompt.h"
 #include "suggest/RegionPrediction.h"
 #include "suggest/StreamingDiff.h"
-#include "suggest/TokenBudget.h"
+#include "suggest/TokenRateLimit.h"
 #include "workspace/Language.h"
 #include "workspace/Workspace.h"
 
@@ -28,7 +28,7 @@ std::string_view uriPath(std::string_view uri) {
     return uri;
 }
 
-bool globMatchAt(std::string_view p, std::string_view s) {
+bool pathGlobMatchAt(std::string_view p, std::string_view s) {
     while (!p.empty()) {
         if (p.starts_with("**")) {
             p.remove_prefix(2);
@@ -36,13 +36,13 @@ bool globMatchAt(std::string_view p, std::string_view s) {
             if (slash) p.remove_prefix(1);
             // `**/` also matches nothing at all.
             for (size_t i = 0; i <= s.size(); ++i)
-                if ((i == 0 || !slash || s[i - 1] == '/') && globMatchAt(p, s.substr(i))) return true;
+                if ((i == 0 || !slash || s[i - 1] == '/') && pathGlobMatchAt(p, s.substr(i))) return true;
             return false;
         }
         if (p[0] == '*') {
             p.remove_prefix(1);
             for (size_t i = 0; i <= s.size(); ++i) {
-                if (globMatchAt(p, s.substr(i))) return true;
+                if (pathGlobMatchAt(p, s.substr(i))) return true;
                 if (i < s.size() && s[i] == '/') break;
             }
             return false;
@@ -56,18 +56,18 @@ bool globMatchAt(std::string_view p, std::string_view s) {
 
 } // namespace
 
-bool globMatch(std::string_view pattern, std::string_view path) {
+bool pathGlobMatch(std::string_view pattern, std::string_view path) {
     if (pattern.find('/') == std::string_view::npos) {
         const size_t slash = path.find_last_of('/');
-        return globMatchAt(pattern, slash == std::string_view::npos ? path : path.substr(slash + 1));
+        return pathGlobMatchAt(pattern, slash == std::string_view::npos ? path : path.substr(slash + 1));
     }
     // A relative pattern matches anywhere below a directory boundary.
     if (!pattern.starts_with('/') && !pattern.starts_with("**")) {
         for (size_t i = 0; i < path.size(); ++i)
-            if ((i == 0 || path[i - 1] == '/') && globMatchAt(pattern, path.substr(i))) return true;
+            if ((i == 0 || path[i - 1] == '/') && pathGlobMatchAt(pattern, path.substr(i))) return true;
         return false;
     }
-    return globMatchAt(pattern, path);
+    return pathGlobMatchAt(pattern, path);
 }
 
 struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
@@ -100,7 +100,7 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
     std::map<std::string, std::shared_ptr<Prediction>> byUri;
     // Recently offered suggestions: an accept may come after the prediction is gone.
     std::deque<std::pair<std::string, std::pair<std::string, std::string>>> recent;  // id → (uri, note)
-    TokenBudget budget;
+    TokenRateLimit budget;
     Stats stats;
     uint64_t nextId = 1;
 
@@ -271,7 +271,7 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         for (const std::string& id : settings.disabledLanguages)
             if (id == doc.languageId() || (doc.language() && id == doc.language()->name())) return true;
         for (const std::string& glob : settings.disabledGlobs)
-            if (globMatch(glob, uriPath(doc.uri()))) return true;
+            if (pathGlobMatch(glob, uriPath(doc.uri()))) return true;
         return false;
     }
 

@@ -116,6 +116,6 @@ private:
 
 // True when `path` matches the glob: `*` and `?` stay within a path segment, `**`
 // spans segments; a pattern without '/' is matched against the file name.
-bool globMatch(std::string_view pattern, std::string_view path);
+bool pathGlobMatch(std::string_view pattern, std::string_view path);
 
 } // namespace flint

@@ -2,7 +2,7 @@
 
 #include "suggest/Diff.h"
 #include "suggest/PromptFiles.h"
-#include "suggest/PromptTemplate.h"
+#include "suggest/RenderTemplate.h"
 #include "suggest/Prompt.h"
 
 #include <spdlog/spdlog.h>

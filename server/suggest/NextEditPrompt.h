@@ -12,7 +12,7 @@
 // A format file has a [format] section (key = value: `cursor` marker, optional
 // `replyStart` / `replyEnd` markers around the region in the reply, `stop`
 // sequences and `strip` markers, one per line; "\n" in a value is a newline), then templates (see
-// suggest/PromptTemplate.h): [system] and [user] for chat models, or [prompt] for
+// suggest/RenderTemplate.h): [system] and [user] for chat models, or [prompt] for
 // raw completion models, and an optional [prediction] (the Predicted Output sent
 // with openai-chat). Each template section ends with its last line's newline
 // removed. Lines starting with ';' before the first section are comments.

@@ -1,180 +1,192 @@
 #include "suggest/PromptTemplate.h"
 
-#include <memory>
+#include "suggest/PromptTemplateTable.h"
+#include "workspace/IgnoreRules.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace flint {
 
-TemplateValues& TemplateValues::set(const std::string& name, std::string value) {
-    strings_[name] = std::move(value);
-    return *this;
-}
-
-TemplateValues& TemplateValues::add(const std::string& name) { return lists_[name].emplace_back(); }
-
-const std::string* TemplateValues::string(std::string_view name) const {
-    auto it = strings_.find(name);
-    return it == strings_.end() ? nullptr : &it->second;
-}
-
-const std::vector<TemplateValues>* TemplateValues::list(std::string_view name) const {
-    auto it = lists_.find(name);
-    return it == lists_.end() ? nullptr : &it->second;
-}
-
 namespace {
 
-struct Node {
-    enum class Kind { Text, Value, Section, Inverted };
-    Kind kind = Kind::Text;
-    std::string text;  // Text: the text; others: the name
-    std::vector<Node> children;
-};
+constexpr std::string_view kFilesOpen = "{{#files}}";
+constexpr std::string_view kFilesClose = "{{/files}}";
 
-struct Tag {
-    size_t start = 0, end = 0;  // the tag's bytes, braces included
-    char sigil = 0;             // '#', '^', '/' or 0 for a value
-    std::string name;
-    size_t dropStart = 0, dropEnd = 0;  // a standalone section tag removes its whole line
-};
-
-bool blank(std::string_view s) { return s.find_first_not_of(" \t\r") == std::string_view::npos; }
-
-std::string trim(std::string_view s) {
-    const size_t a = s.find_first_not_of(" \t");
-    if (a == std::string_view::npos) return {};
-    const size_t b = s.find_last_not_of(" \t");
-    return std::string(s.substr(a, b - a + 1));
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
 }
 
-std::vector<Tag> findTags(std::string_view source, std::string& error) {
-    std::vector<Tag> tags;
-    size_t at = 0;
-    while ((at = source.find("{{", at)) != std::string_view::npos) {
-        const size_t close = source.find("}}", at + 2);
+std::string_view withoutTrailingNewlines(std::string_view s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+// The prefix as the file has it: the imports the window cut off, then the window.
+std::string filePrefix(const CompletionContext& context) {
+    std::string head;
+    for (const std::string& line : context.imports) head += line + "\n";
+    if (!head.empty()) head += "\n";
+    return head + context.prefix;
+}
+
+// Replaces {{name}} placeholders in `text` from `lookup`; unknown names stay as they are.
+template <class Lookup>
+void substitute(std::string_view text, std::string& out, Lookup&& lookup) {
+    for (size_t i = 0; i < text.size();) {
+        const size_t open = text.find("{{", i);
+        if (open == std::string_view::npos) {
+            out.append(text.substr(i));
+            break;
+        }
+        out.append(text.substr(i, open - i));
+        const size_t close = text.find("}}", open + 2);
         if (close == std::string_view::npos) {
-            error = "unclosed tag at byte " + std::to_string(at);
+            out.append(text.substr(open));
             break;
         }
-        Tag tag;
-        tag.start = at;
-        tag.end = close + 2;
-        std::string inner = trim(source.substr(at + 2, close - at - 2));
-        if (!inner.empty() && (inner[0] == '#' || inner[0] == '^' || inner[0] == '/')) {
-            tag.sigil = inner[0];
-            inner = trim(std::string_view(inner).substr(1));
-        }
-        tag.name = inner;
-        tag.dropStart = tag.start;
-        tag.dropEnd = tag.end;
-        if (tag.sigil) {
-            const size_t lineStart = source.rfind('\n', at == 0 ? 0 : at - 1);
-            const size_t from = at == 0 || lineStart == std::string_view::npos ? 0 : lineStart + 1;
-            size_t lineEnd = source.find('\n', tag.end);
-            const size_t to = lineEnd == std::string_view::npos ? source.size() : lineEnd;
-            if ((from == at || (at > 0 && source[at - 1] != '\n' && blank(source.substr(from, at - from)))) &&
-                blank(source.substr(tag.end, to - tag.end))) {
-                tag.dropStart = from;
-                tag.dropEnd = lineEnd == std::string_view::npos ? source.size() : lineEnd + 1;
-            }
-        }
-        tags.push_back(std::move(tag));
-        at = close + 2;
-    }
-    // A standalone tag must not swallow a neighbour's line; two tags on one line are
-    // not standalone.
-    for (size_t i = 0; i + 1 < tags.size(); ++i)
-        if (tags[i].dropEnd > tags[i + 1].start || tags[i + 1].dropStart < tags[i].end) {
-            tags[i].dropStart = tags[i].start, tags[i].dropEnd = tags[i].end;
-            tags[i + 1].dropStart = tags[i + 1].start, tags[i + 1].dropEnd = tags[i + 1].end;
-        }
-    return tags;
-}
-
-std::vector<Node> parse(std::string_view source, std::string& error) {
-    const std::vector<Tag> tags = findTags(source, error);
-    std::vector<Node> root;
-    std::vector<std::vector<Node>*> stack{&root};
-    std::vector<const Tag*> open;
-    size_t at = 0;
-    auto text = [&](size_t from, size_t to) {
-        if (to > from) stack.back()->push_back({Node::Kind::Text, std::string(source.substr(from, to - from)), {}});
-    };
-    for (const Tag& tag : tags) {
-        text(at, tag.dropStart);
-        at = tag.dropEnd;
-        if (tag.sigil == 0) {
-            stack.back()->push_back({Node::Kind::Value, tag.name, {}});
-        } else if (tag.sigil == '/') {
-            if (open.empty() || open.back()->name != tag.name) {
-                error = "unexpected {{/" + tag.name + "}}";
-                continue;
-            }
-            open.pop_back();
-            stack.pop_back();
-        } else {
-            auto& siblings = *stack.back();
-            siblings.push_back({tag.sigil == '#' ? Node::Kind::Section : Node::Kind::Inverted, tag.name, {}});
-            stack.push_back(&siblings.back().children);
-            open.push_back(&tag);
-        }
-    }
-    text(at, source.size());
-    if (!open.empty()) error = "unclosed {{" + std::string(1, open.back()->sigil) + open.back()->name + "}}";
-    return root;
-}
-
-using Scope = std::vector<const TemplateValues*>;
-
-const std::string* lookupString(const Scope& scope, std::string_view name) {
-    for (auto it = scope.rbegin(); it != scope.rend(); ++it)
-        if (const std::string* s = (*it)->string(name)) return s;
-    return nullptr;
-}
-
-const std::vector<TemplateValues>* lookupList(const Scope& scope, std::string_view name) {
-    for (auto it = scope.rbegin(); it != scope.rend(); ++it)
-        if (const auto* l = (*it)->list(name)) return l;
-    return nullptr;
-}
-
-void render(const std::vector<Node>& nodes, Scope& scope, std::string& out) {
-    for (const Node& node : nodes) {
-        switch (node.kind) {
-        case Node::Kind::Text: out += node.text; break;
-        case Node::Kind::Value:
-            if (const std::string* s = lookupString(scope, node.text)) out += *s;
-            break;
-        case Node::Kind::Section:
-        case Node::Kind::Inverted: {
-            const auto* list = lookupList(scope, node.text);
-            const std::string* s = list ? nullptr : lookupString(scope, node.text);
-            const bool truthy = list ? !list->empty() : (s && !s->empty());
-            if (node.kind == Node::Kind::Inverted) {
-                if (!truthy) render(node.children, scope, out);
-            } else if (list) {
-                for (const TemplateValues& item : *list) {
-                    scope.push_back(&item);
-                    render(node.children, scope, out);
-                    scope.pop_back();
-                }
-            } else if (truthy) {
-                render(node.children, scope, out);
-            }
-            break;
-        }
-        }
+        const std::string_view name = text.substr(open + 2, close - open - 2);
+        if (const std::string* value = lookup(name)) out += *value;
+        else out.append(text.substr(open, close + 2 - open));
+        i = close + 2;
     }
 }
 
 } // namespace
 
-std::string renderTemplate(std::string_view source, const TemplateValues& values, std::string* error) {
-    std::string problem;
-    const std::vector<Node> nodes = parse(source, problem);
-    if (error) *error = problem;
-    Scope scope{&values};
+std::optional<PromptTemplate> parsePromptTemplate(std::string_view name, std::string_view text, std::string& error) {
+    PromptTemplate t;
+    t.name = std::string(name);
+    bool body = false;
+    while (!text.empty() && !body) {
+        const size_t eol = text.find('\n');
+        const std::string_view line = trim(text.substr(0, eol));
+        text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+        if (line == "---") {
+            body = true;
+        } else if (line.starts_with(";;")) {
+            const std::string_view rest = trim(line.substr(2));
+            if (rest.starts_with("match:")) t.match.push_back(lower(trim(rest.substr(6))));
+            else if (rest.starts_with("stop:")) t.stop.emplace_back(trim(rest.substr(5)));
+        } else if (!line.empty()) {
+            error = "template " + t.name + ": expected ';;' header lines, then '---', then the body";
+            return std::nullopt;
+        }
+    }
+    if (!body) {
+        error = "template " + t.name + ": no '---' line before the body";
+        return std::nullopt;
+    }
+    // The file's last newline ends the file, not the prompt.
+    if (text.ends_with("\n")) text.remove_suffix(1);
+    t.body = std::string(text);
+    const size_t open = t.body.find(kFilesOpen);
+    t.multiFile = open != std::string::npos;
+    if (t.multiFile && t.body.find(kFilesClose, open) == std::string::npos) {
+        error = "template " + t.name + ": {{#files}} without {{/files}}";
+        return std::nullopt;
+    }
+    if (t.body.find("{{prefix}}") == std::string::npos || t.body.find("{{suffix}}") == std::string::npos) {
+        error = "template " + t.name + ": the body needs {{prefix}} and {{suffix}}";
+        return std::nullopt;
+    }
+    return t;
+}
+
+std::span<const PromptTemplate> promptTemplates() {
+    static const std::vector<PromptTemplate> templates = [] {
+        std::vector<PromptTemplate> out;
+        for (const PromptTemplateSource& source : promptTemplateSources()) {
+            std::string error;
+            if (auto t = parsePromptTemplate(source.name, source.text, error)) out.push_back(std::move(*t));
+            else spdlog::error("{}", error);  // a test covers every shipped template
+        }
+        return out;
+    }();
+    return templates;
+}
+
+const PromptTemplate* findPromptTemplate(std::string_view name) {
+    for (const PromptTemplate& t : promptTemplates())
+        if (t.name == name) return &t;
+    return nullptr;
+}
+
+const PromptTemplate* promptTemplateForModel(std::string_view model) {
+    // "Qwen/Qwen2.5-Coder-7B": the organisation is not part of the model's name.
+    if (const size_t slash = model.rfind('/'); slash != std::string_view::npos) model.remove_prefix(slash + 1);
+    const std::string name = lower(model);
+    for (const PromptTemplate& t : promptTemplates())
+        for (const std::string& glob : t.match)
+            if (globMatch(glob, name)) return &t;
+    return nullptr;
+}
+
+std::string commentedContext(const CompletionContext& context) {
+    if (context.lineComment.empty()) return {};
     std::string out;
-    render(nodes, scope, out);
+    auto quote = [&](const ContextItem& item) {
+        out += context.lineComment + " Path: " + item.path + "\n";
+        std::string_view text = withoutTrailingNewlines(item.text);
+        while (!text.empty()) {
+            const size_t eol = text.find('\n');
+            const std::string_view line = text.substr(0, eol);
+            out += context.lineComment;
+            if (!line.empty()) out += " ";
+            out.append(line);
+            out += "\n";
+            text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+        }
+        out += "\n";
+    };
+    // Least important first: what is nearest the cursor weighs most.
+    for (const ContextItem& item : context.snippets) quote(item);
+    for (const ContextItem& item : context.definitions) quote(item);
+    return out;
+}
+
+std::string renderPromptTemplate(const PromptTemplate& t, const CompletionContext& context) {
+    const std::string prefix = (t.multiFile ? std::string() : commentedContext(context)) + filePrefix(context);
+    const std::string repository = context.repository.empty() ? std::string("workspace") : context.repository;
+    auto top = [&](std::string_view name) -> const std::string* {
+        if (name == "prefix") return &prefix;
+        if (name == "suffix") return &context.suffix;
+        if (name == "path") return &context.relativePath;
+        if (name == "repository") return &repository;
+        if (name == "language") return &context.language;
+        return nullptr;
+    };
+    std::string out;
+    std::string_view body = t.body;
+    const size_t open = body.find(kFilesOpen);
+    if (open == std::string_view::npos) {
+        substitute(body, out, top);
+        return out;
+    }
+    const size_t close = body.find(kFilesClose, open);
+    substitute(body.substr(0, open), out, top);
+    const std::string_view each = body.substr(open + kFilesOpen.size(), close - open - kFilesOpen.size());
+    std::vector<const ContextItem*> files;
+    for (const ContextItem& item : context.snippets) files.push_back(&item);
+    for (const ContextItem& item : context.definitions) files.push_back(&item);
+    for (const ContextItem* item : files) {
+        const std::string text(withoutTrailingNewlines(item->text));
+        substitute(each, out, [&](std::string_view name) -> const std::string* {
+            if (name == "file.path") return &item->path;
+            if (name == "file.text") return &text;
+            return top(name);
+        });
+    }
+    substitute(body.substr(close + kFilesClose.size()), out, top);
     return out;
 }
 

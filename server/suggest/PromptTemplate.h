@@ -1,44 +1,53 @@
 #pragma once
-// A small template language for prompts kept as data files (prompts/): values are
-// strings and lists of nested values; the syntax is a subset of Mustache.
+// Fill-in-the-middle prompt templates for model families on plain completion
+// endpoints, kept as data in prompts/templates/<name>.fim and compiled in. A file
+// is a header of `;;` lines (`;; match: <model-name glob>`, `;; stop: <sequence>`,
+// anything else is a comment), a `---` line, then the body:
 //
-//   TemplateValues v;
-//   v.set("path", "src/a.py");
-//   v.add("events").set("diff", "@@ -1 +1 @@\n-a\n+b\n");
-//   std::string out = renderTemplate("File {{path}}\n{{#events}}{{diff}}{{/events}}", v);
+//   {{prefix}} {{suffix}}   the text before / after the cursor (imports lead the prefix)
+//   {{path}}                the file's path relative to its workspace folder
+//   {{repository}}          the workspace folder's name
+//   {{language}}            the grammar name
+//   {{#files}} … {{/files}}  repeated for each file of context (definitions, then
+//                           snippets), with {{file.path}} and {{file.text}}
 //
-//   {{name}}              the string `name` (empty when unset); looked up in the
-//                         current list item first, then outwards
-//   {{#name}}...{{/name}} a list: the block once per item; a string: the block once
-//                         when it is not empty
-//   {{^name}}...{{/name}} the block when `name` is empty or unset
-// A line holding only a section tag ({{#..}}, {{^..}}, {{/..}}) and blanks is
-// dropped whole, so templates can put tags on their own lines. No escaping: the
-// values go into prompts verbatim.
+// A template without a {{#files}} section gets the context quoted in line comments
+// ahead of the prefix (as native fill-in-the-middle endpoints do).
+//
+//   const PromptTemplate* t = promptTemplateForModel("qwen2.5-coder:7b-base");
+//   std::string prompt = renderPromptTemplate(*t, context);
 
-#include <map>
+#include "context/CompletionContext.h"
+
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace flint {
 
-class TemplateValues {
-public:
-    TemplateValues& set(const std::string& name, std::string value);
-    // Appends an item to the list `name` and returns it, for its own values.
-    TemplateValues& add(const std::string& name);
-
-    const std::string* string(std::string_view name) const;
-    const std::vector<TemplateValues>* list(std::string_view name) const;
-
-private:
-    std::map<std::string, std::string, std::less<>> strings_;
-    std::map<std::string, std::vector<TemplateValues>, std::less<>> lists_;
+struct PromptTemplate {
+    std::string name;
+    std::vector<std::string> match;  // lower-case globs over the model name
+    std::vector<std::string> stop;
+    std::string body;
+    bool multiFile = false;  // has a {{#files}} section
 };
 
-// Renders `source`. An unbalanced or malformed tag is kept as text and reported in
-// `error` (empty when the template is well formed).
-std::string renderTemplate(std::string_view source, const TemplateValues& values, std::string* error = nullptr);
+std::span<const PromptTemplate> promptTemplates();
+const PromptTemplate* findPromptTemplate(std::string_view name);
+// The first template (in prompts/CMakeLists.txt order) whose globs match the model
+// name (in lower case, without an "organisation/" part); null when none does.
+const PromptTemplate* promptTemplateForModel(std::string_view model);
+
+// Parses a template file's text; on error returns nothing and sets `error`.
+std::optional<PromptTemplate> parsePromptTemplate(std::string_view name, std::string_view text, std::string& error);
+std::string renderPromptTemplate(const PromptTemplate& t, const CompletionContext& context);
+
+// The context items (definitions, then snippets) quoted in line comments, each file
+// headed by its path, as they go ahead of the prefix; empty for a language without
+// line comments.
+std::string commentedContext(const CompletionContext& context);
 
 } // namespace flint

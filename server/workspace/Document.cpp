@@ -54,6 +54,7 @@ void Document::applyChanges(std::span<const ContentChange> changes, int64_t vers
             text_ = Text(change.text);
             replacedWhole = true;
             headImports_.reset();
+            definitions_.reset();
             continue;
         }
         const size_t start = text_.offsetAt(change.range->start, encoding);
@@ -62,6 +63,7 @@ void Document::applyChanges(std::span<const ContentChange> changes, int64_t vers
                         change.text);
         const ByteEdit edit = text_.replace(start, end, change.text);
         if (syntax_ && !replacedWhole) syntax_->edit(edit);
+        if (!replacedWhole) definitions_.edit(edit);
         // Bytes before an edit keep their offsets: the cache survives edits past the
         // head and past the end of the last import it holds (which may run beyond it).
         if (headImports_ && edit.startByte <= std::max(kImportHeadBytes, headImports_->empty() ? 0u : headImports_->back().endByte))
@@ -85,6 +87,18 @@ const std::vector<ByteSpan>& Document::headImports() {
         headImports_ = tree ? tree->imports(text_.str(), 0, kImportHeadBytes) : std::vector<ByteSpan>{};
     }
     return *headImports_;
+}
+
+const std::vector<Definition>& Document::definitions() {
+    static const std::vector<Definition> none;
+    const SyntaxTree* tree = parsedSyntax();
+    return tree ? definitions_.get(*tree, text_.str()) : none;
+}
+
+const std::vector<Definition>& Document::definitionsAwayFrom(uint32_t start, uint32_t end) {
+    static const std::vector<Definition> none;
+    const SyntaxTree* tree = parsedSyntax();
+    return tree ? definitions_.getAwayFrom(*tree, text_.str(), start, end) : none;
 }
 
 bool Document::continueParse(std::chrono::microseconds budget) {

@@ -6,6 +6,7 @@
 //   doc.applyChanges({{TextRange{{1, 4}, {1, 8}}, "return 1"}}, 2, PositionEncoding::Utf16);
 //   doc.syntax()->nodePath(...);
 
+#include "workspace/DefinitionCache.h"
 #include "workspace/EditHistory.h"
 #include "workspace/SyntaxTree.h"
 #include "workspace/Text.h"
@@ -47,6 +48,14 @@ public:
     // every language we know keeps them), cached until an edit touches that head.
     static constexpr uint32_t kImportHeadBytes = 16 * 1024;
     const std::vector<ByteSpan>& headImports();
+    // The definitions in the document (its language's definitions query), kept
+    // current incrementally: after an edit only the edited lines are re-queried.
+    const std::vector<Definition>& definitions();
+    // The definitions, re-read only when an edit reached outside [start, end) (see
+    // DefinitionCache::getAwayFrom): entries inside that span may be stale.
+    const std::vector<Definition>& definitionsAwayFrom(uint32_t start, uint32_t end);
+    // Changes whenever definitions() returned a changed list.
+    uint64_t definitionsGeneration() const { return definitions_.generation(); }
     const Language* language() const { return language_; }
     // What the user recently changed (every change goes through applyChanges).
     EditHistory& history() { return history_; }
@@ -73,6 +82,7 @@ private:
     const Language* language_;
     std::unique_ptr<SyntaxTree> syntax_;
     std::optional<std::vector<ByteSpan>> headImports_;
+    DefinitionCache definitions_;
     EditHistory history_;
 };
 

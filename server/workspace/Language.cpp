@@ -279,6 +279,7 @@ LanguageRegistry::LanguageRegistry() {
         language->grammar_ = entry.language();
         language->languageIds_ = splitWords(entry.languageIds);
         language->extensions_ = splitWords(entry.extensions);
+        language->lineComment_ = entry.lineComment;
         for (QueryKind kind : kQueryKinds)
             language->sources_[Language::index(kind)] = resolveQuery(entry, kind);
         languages_.push_back(std::move(language));

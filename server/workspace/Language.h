@@ -73,6 +73,10 @@ class Language {
 public:
     std::string_view name() const { return name_; }
     const TSLanguage* grammar() const { return grammar_; }
+    // File extensions with the dot (".py").
+    const std::vector<std::string>& extensions() const { return extensions_; }
+    // How a line comment starts ("#", "//"); empty for a language without one.
+    std::string_view lineComment() const { return lineComment_; }
     // Null when the language has no such query (or it failed to compile: logged once).
     const Query* query(QueryKind kind) const;
     // The query source after resolving "; inherits:" lines.
@@ -87,6 +91,7 @@ private:
     const TSLanguage* grammar_ = nullptr;
     std::vector<std::string> languageIds_;
     std::vector<std::string> extensions_;
+    std::string lineComment_;
     static constexpr size_t kKinds = std::size(kQueryKinds);
     std::string sources_[kKinds];
     mutable std::once_flag compiled_[kKinds];

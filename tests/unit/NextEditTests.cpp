@@ -6,9 +6,9 @@
 #include "context/NextEditContext.h"
 #include "suggest/NextEditEngine.h"
 #include "suggest/NextEditPrompt.h"
-#include "suggest/PromptTemplate.h"
+#include "suggest/RenderTemplate.h"
 #include "suggest/RegionPrediction.h"
-#include "suggest/TokenBudget.h"
+#include "suggest/TokenRateLimit.h"
 #include "workspace/Workspace.h"
 
 #include <catch2/catch.hpp>
@@ -448,7 +448,7 @@ TEST_CASE("rebase: typing part of the suggestion keeps the rest, conflicts drop 
 // Guardrails
 
 TEST_CASE("token budget: a sliding minute") {
-    TokenBudget budget(1000);
+    TokenRateLimit budget(1000);
     const TimePoint t0 = std::chrono::steady_clock::now();
     CHECK(budget.allows(600, t0));
     budget.spend(600, t0);
@@ -458,18 +458,18 @@ TEST_CASE("token budget: a sliding minute") {
     CHECK(budget.spent(t0 + 59s) == 1000);
     CHECK(budget.allows(600, t0 + 60s));  // the first spending has left the window
     CHECK(budget.spent(t0 + 60s) == 400);
-    TokenBudget unlimited(0);
+    TokenRateLimit unlimited(0);
     CHECK(unlimited.allows(1'000'000'000, t0));
 }
 
 TEST_CASE("path globs for turning next-edit off") {
-    CHECK(globMatch("*.md", "/home/me/notes/todo.md"));
-    CHECK_FALSE(globMatch("*.md", "/home/me/notes/todo.mdx"));
-    CHECK(globMatch("**/secrets/**", "/home/me/app/secrets/key.txt"));
-    CHECK(globMatch("secrets/*", "/home/me/app/secrets/key.txt"));
-    CHECK_FALSE(globMatch("secrets/*", "/home/me/app/secrets/deep/key.txt"));
-    CHECK(globMatch("**/*.generated.ts", "/src/api/client.generated.ts"));
-    CHECK(globMatch("/home/me/*/x.py", "/home/me/app/x.py"));
-    CHECK_FALSE(globMatch("/home/me/*/x.py", "/home/me/app/deep/x.py"));
-    CHECK(globMatch("test_?.py", "/t/test_a.py"));
+    CHECK(pathGlobMatch("*.md", "/home/me/notes/todo.md"));
+    CHECK_FALSE(pathGlobMatch("*.md", "/home/me/notes/todo.mdx"));
+    CHECK(pathGlobMatch("**/secrets/**", "/home/me/app/secrets/key.txt"));
+    CHECK(pathGlobMatch("secrets/*", "/home/me/app/secrets/key.txt"));
+    CHECK_FALSE(pathGlobMatch("secrets/*", "/home/me/app/secrets/deep/key.txt"));
+    CHECK(pathGlobMatch("**/*.generated.ts", "/src/api/client.generated.ts"));
+    CHECK(pathGlobMatch("/home/me/*/x.py", "/home/me/app/x.py"));
+    CHECK_FALSE(pathGlobMatch("/home/me/*/x.py", "/home/me/app/deep/x.py"));
+    CHECK(pathGlobMatch("test_?.py", "/t/test_a.py"));
 }

@@ -1,27 +1,27 @@
-#include "suggest/TokenBudget.h"
+#include "suggest/TokenRateLimit.h"
 
 namespace flint {
 
-void TokenBudget::forget(TimePoint now) {
+void TokenRateLimit::forget(TimePoint now) {
     while (!window_.empty() && now - window_.front().at >= std::chrono::minutes(1)) {
         total_ -= window_.front().tokens;
         window_.pop_front();
     }
 }
 
-bool TokenBudget::allows(long tokens, TimePoint now) {
+bool TokenRateLimit::allows(long tokens, TimePoint now) {
     if (perMinute_ <= 0) return true;
     forget(now);
     return total_ + tokens <= perMinute_;
 }
 
-void TokenBudget::spend(long tokens, TimePoint now) {
+void TokenRateLimit::spend(long tokens, TimePoint now) {
     forget(now);
     window_.push_back({now, tokens});
     total_ += tokens;
 }
 
-long TokenBudget::spent(TimePoint now) {
+long TokenRateLimit::spent(TimePoint now) {
     forget(now);
     return total_;
 }

@@ -3,7 +3,7 @@
 // most pauses in typing) cannot burn a rate-limited quota. A sliding window of the
 // last minute's spending; pure, the time is passed in.
 //
-//   TokenBudget budget(60'000);
+//   TokenRateLimit budget(60'000);
 //   if (!budget.allows(estimate, now)) return;  // skip this request
 //   budget.spend(estimate, now);
 
@@ -12,12 +12,12 @@
 
 namespace flint {
 
-class TokenBudget {
+class TokenRateLimit {
 public:
     using TimePoint = std::chrono::steady_clock::time_point;
 
     // 0 (or less) means no limit.
-    explicit TokenBudget(long perMinute = 0) : perMinute_(perMinute) {}
+    explicit TokenRateLimit(long perMinute = 0) : perMinute_(perMinute) {}
     void setLimit(long perMinute) { perMinute_ = perMinute; }
     long limit() const { return perMinute_; }
 
