@@ -87,10 +87,7 @@ std::vector<std::string> workspaceRoots(const InitializeParams& client) {
     return roots;
 }
 
-// `cursor`: the request's offset. A client that shows inline completions gets a pure
-// insertion at the cursor from textDocument/inlineCompletion (NextEditEngine::
-// insertionAt), so it is left out here: it would be drawn twice.
-json::value toJSON(ServerContext& ctx, const NextEditSuggestion& s, size_t cursor) {
+json::value toJSON(ServerContext& ctx, const NextEditSuggestion& s) {
     json::array edits;
     const Document* doc = ctx.workspace.find(s.uri);
     // Never an edit for another version than the document's: the engine keeps to
@@ -102,11 +99,7 @@ json::value toJSON(ServerContext& ctx, const NextEditSuggestion& s, size_t curso
         auto range = [&](const TextEdit& e) {
             return TextRange{text.positionAt(e.start, ctx.encoding), text.positionAt(e.end, ctx.encoding)};
         };
-        bool bestKept = false;
-        for (size_t i = 0; i < s.edits.size(); ++i) {
-            const TextEdit& e = s.edits[i];
-            if (ctx.client.inlineCompletion && e.start == cursor && e.end == cursor) continue;
-            bestKept = bestKept || i == s.best;
+        for (const TextEdit& e : s.edits)
             edits.push_back(json::object{
                 {"text", e.text},
                 {"textDocument", json::object{{"uri", s.uri}, {"version", s.version}}},
@@ -115,8 +108,7 @@ json::value toJSON(ServerContext& ctx, const NextEditSuggestion& s, size_t curso
                                          {"command", kAcceptCommand},
                                          {"arguments", json::array{json::value(s.id)}}}},
             });
-        }
-        if (bestKept && s.jump) result["jump"] = json::object{{"range", lsp::toJSON(range(s.edits[s.best]))}};
+        if (!s.edits.empty() && s.jump) result["jump"] = json::object{{"range", lsp::toJSON(range(s.edits[s.best]))}};
     }
     result["edits"] = std::move(edits);
     result["complete"] = s.complete;
@@ -160,11 +152,14 @@ void registerInlineEdit(ServerContext& ctx) {
         if (const json::value* version = params.at("textDocument").as_object().if_contains("version");
             version && version->is_int64())
             request.version = version->as_int64();
+        // A client that shows inline completions gets an insertion at the cursor there
+        // (lsp/InlineCompletion.cpp), not drawn a second time as an inline edit.
+        request.insertionAsCompletion = ctx.client.inlineCompletion;
         engine->setRoots(workspaceRoots(ctx.client));
         std::string settingsError;  // reported when the configuration came (below)
         const NextEditSettings settings = readSettings(ctx.settings, settingsError);
         engine->suggest(request, ctx.providerFor(ServerContext::Feature::NextEdit), settings, token,
-                        [&ctx, reply, told, settings, cursor = request.offset](NextEditSuggestion s) {
+                        [&ctx, reply, told, settings](NextEditSuggestion s) {
                             if (s.skipped == "budget" && told->insert(s.skipped).second)
                                 ctx.showMessage(ServerContext::MessageType::Warning,
                                                 "Flint: next-edit suggestions are paused for a moment: they used their "
@@ -174,7 +169,7 @@ void registerInlineEdit(ServerContext& ctx) {
                                 ctx.showMessage(ServerContext::MessageType::Info,
                                                 "Flint: next-edit suggestions need a chat or completions endpoint, or "
                                                 "flint.nextEdit.format set to chat, zeta or qwen.");
-                            reply.result(toJSON(ctx, s, cursor));
+                            reply.result(toJSON(ctx, s));
                         });
     };
     ctx.onRequest("flint/inlineEdit", handler);

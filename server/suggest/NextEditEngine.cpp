@@ -73,6 +73,7 @@ bool pathGlobMatch(std::string_view pattern, std::string_view path) {
 struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
     struct Waiter {
         size_t offset = 0;
+        bool insertionAsCompletion = false;
         Done done;
         bool answered = false;
     };
@@ -136,13 +137,16 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         return out;
     }
 
-    NextEditSuggestion suggestionFor(const Prediction& p, size_t cursor, const NextEditSettings& settings) const {
+    NextEditSuggestion suggestionFor(const Prediction& p, const Waiter& w, const NextEditSettings& settings) const {
+        const size_t cursor = w.offset;
         NextEditSuggestion s;
         s.id = p.id;
         s.uri = p.uri;
         s.version = p.version;
         s.complete = p.complete;
         s.edits = currentEdits(p);
+        if (w.insertionAsCompletion)
+            std::erase_if(s.edits, [&](const TextEdit& e) { return e.start == cursor && e.end == cursor; });
         const Document* doc = workspace.find(p.uri);
         if (!doc || s.edits.empty()) return s;
         const Text& text = doc->text();
@@ -163,7 +167,7 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
 
     void answer(const std::shared_ptr<Prediction>& p, const std::shared_ptr<Waiter>& w, const NextEditSettings& settings) {
         if (w->answered) return;
-        NextEditSuggestion s = suggestionFor(*p, w->offset, settings);
+        NextEditSuggestion s = suggestionFor(*p, *w, settings);
         // A jump is offered only after a pause in typing.
         if (s.jump && settings.quietTime.count() > 0) {
             const Document* doc = workspace.find(p->uri);
@@ -285,6 +289,7 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
             return answerEmpty(w, "stale", request.uri, doc->version());
         if (disabledFor(*doc, settings)) return answerEmpty(w, "disabled", request.uri, doc->version());
         w->offset = std::min(request.offset, doc->text().size());
+        w->insertionAsCompletion = request.insertionAsCompletion;
         token.onCancel([w] { w->answered = true; });
 
         if (auto it = byUri.find(request.uri); it != byUri.end()) {

@@ -74,6 +74,9 @@ public:
         std::string uri;
         size_t offset = 0;                 // the cursor, a byte offset
         std::optional<int64_t> version;    // the version the client saw, if it said
+        // The client shows inline completions: an edit that is a pure insertion at the
+        // cursor goes there (insertionAt) and is left out of this answer.
+        bool insertionAsCompletion = false;
     };
     struct Stats {
         size_t modelRequests = 0;   // streams started
