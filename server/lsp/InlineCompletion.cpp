@@ -109,7 +109,7 @@ void registerInlineCompletion(ServerContext& ctx) {
         const size_t offset = text.offsetAt(p.position, ctx.encoding);
         const TextPosition at = text.positionAt(offset, ctx.encoding);
         const CompletionContext context = buildCompletionContext(*doc, offset, {});
-        const bool singleLine = wantsSingleLine(context);
+        const bool singleLine = wantsSingleLine(*doc, offset, context);
 
         auto flight = std::make_shared<InFlight>();
         flight->id = reply.id();
@@ -119,30 +119,32 @@ void registerInlineCompletion(ServerContext& ctx) {
         if (!provider) return answerFromWorkspace(ctx, *state, *flight, *doc, offset, singleLine, reply);
 
         const WireFormat& format = *findWireFormat(provider->config().kind);
-        const ShapingOptions shaping{.singleLine = singleLine, .fromChat = !isFillInTheMiddle(format)};
+        auto site = std::make_shared<const ShapingSite>(
+            *doc, offset, context, ShapingOptions{.singleLine = singleLine, .fromChat = !isFillInTheMiddle(format)});
         flight->reply = reply;
         state->byUri[p.uri] = flight;
         auto raw = std::make_shared<std::string>();
         auto shown = std::make_shared<std::string>();
         std::weak_ptr<InFlight> weak = flight;
         const ModelRequest request = buildCompletionRequest(context, format, singleLine ? 64 : 256);
-        flight->call = provider->stream(request, [&ctx, state, weak, raw, shown, context, shaping](
-                                                         const StreamUpdate& update) {
+        flight->call = provider->stream(request, [&ctx, state, weak, raw, shown, site](const StreamUpdate& update) {
             auto flight = weak.lock();
             if (!flight || flight->finished) return;
             raw->append(update.text);
             bool end = update.end != StreamUpdate::End::None;
-            // Single-line mode needs nothing past the first line: close the stream early.
-            // (Judged after fence stripping: a chat reply's first newline may end "```".)
-            const bool lineDone =
-                shaping.singleLine &&
-                shapePartial(*raw, context, {.singleLine = false, .fromChat = shaping.fromChat}).find('\n') !=
-                    std::string::npos;
-            if (lineDone && !end) {
-                end = true;
-                flight->call->cancel();
+            // Unchanged since the request: a change would have superseded this flight.
+            const Document* doc = ctx.workspace.find(flight->uri);
+            PartialSuggestion step;
+            if (!end) {
+                step = shapePartial(*raw, *site, doc, *shown);
+                // Nothing more the model sends can change the suggestion (its line or its
+                // block is complete): close the stream early.
+                if (step.settled) {
+                    end = true;
+                    flight->call->cancel();
+                }
             }
-            std::string next = end ? shapeSuggestion(*raw, context, shaping) : shapePartial(*raw, context, shaping);
+            std::string next = end ? shapeSuggestion(*raw, *site, doc, *shown) : std::move(step.text);
             const bool failed = update.end == StreamUpdate::End::Error;
             if (end) {
                 flight->finished = true;
@@ -166,6 +168,7 @@ void registerInlineCompletion(ServerContext& ctx) {
             if (const size_t eol = next.find('\n'); eol != std::string::npos && flight->reply && !flight->reply->replied())
                 flight->reply->result(items(next.substr(0, eol), flight->range));
         });
+        site->prepare(*doc);  // the original text's window parse, while the model thinks
         token.onCancel([weak] {
             if (auto flight = weak.lock()) {
                 flight->finished = true;

@@ -15,6 +15,7 @@ std::string_view toString(QueryKind kind) {
     case QueryKind::Scopes: return "scopes";
     case QueryKind::Imports: return "imports";
     case QueryKind::Definitions: return "definitions";
+    case QueryKind::Shaping: return "shaping";
     }
     return "?";
 }
@@ -228,6 +229,7 @@ std::string_view rawQuery(const GrammarEntry& entry, QueryKind kind) {
     case QueryKind::Scopes: return entry.scopesQuery;
     case QueryKind::Imports: return entry.importsQuery;
     case QueryKind::Definitions: return entry.definitionsQuery;
+    case QueryKind::Shaping: return entry.shapingQuery;
     }
     return {};
 }
@@ -277,7 +279,7 @@ LanguageRegistry::LanguageRegistry() {
         language->grammar_ = entry.language();
         language->languageIds_ = splitWords(entry.languageIds);
         language->extensions_ = splitWords(entry.extensions);
-        for (QueryKind kind : {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions})
+        for (QueryKind kind : {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions, QueryKind::Shaping})
             language->sources_[Language::index(kind)] = resolveQuery(entry, kind);
         languages_.push_back(std::move(language));
     }
@@ -285,7 +287,7 @@ LanguageRegistry::LanguageRegistry() {
 
 void LanguageRegistry::compileAllQueries() const {
     for (const auto& language : languages_)
-        for (QueryKind kind : {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions}) language->query(kind);
+        for (QueryKind kind : {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions, QueryKind::Shaping}) language->query(kind);
 }
 
 const Language* LanguageRegistry::forLanguageId(std::string_view languageId) const {

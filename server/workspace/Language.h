@@ -1,6 +1,7 @@
 #pragma once
 // The languages Flint knows: a tree-sitter grammar plus the queries that say what a
-// scope, an import and a definition are in it (grammars/queries/<name>/*.scm).
+// scope, an import and a definition are in it, and which nodes bound a suggestion
+// (grammars/queries/<name>/*.scm).
 // No C++ here branches on a language; knowledge comes from the query files.
 //
 //   const Language* python = LanguageRegistry::get().forLanguageId("python");
@@ -23,7 +24,7 @@
 
 namespace flint {
 
-enum class QueryKind { Scopes, Imports, Definitions };
+enum class QueryKind { Scopes, Imports, Definitions, Shaping };
 
 // The source text a node spans (clamped to `text`).
 std::string_view nodeText(TSNode node, std::string_view text);
@@ -80,10 +81,11 @@ private:
     const TSLanguage* grammar_ = nullptr;
     std::vector<std::string> languageIds_;
     std::vector<std::string> extensions_;
-    std::string sources_[3];
-    mutable std::once_flag compiled_[3];
-    mutable std::unique_ptr<Query> queries_[3];
-    mutable std::string errors_[3];
+    static constexpr size_t kKinds = 4;
+    std::string sources_[kKinds];
+    mutable std::once_flag compiled_[kKinds];
+    mutable std::unique_ptr<Query> queries_[kKinds];
+    mutable std::string errors_[kKinds];
 };
 
 class LanguageRegistry {

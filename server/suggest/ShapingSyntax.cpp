@@ -1,0 +1,321 @@
+#include "suggest/ShapingSyntax.h"
+
+#include "workspace/Document.h"
+#include "workspace/Language.h"
+
+#include <tree_sitter/api.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace flint {
+
+namespace {
+
+// The window of the original text that a suggestion is parsed in: the lines after the
+// cursor that can tell whether it fits (its block's closer, the next statement), and
+// never more than this many bytes past the cursor.
+constexpr uint32_t kLinesAfter = 8;
+constexpr size_t kWindowBytes = 4096;
+// A window parse takes tens of microseconds; one that runs past this is taken for a
+// suggestion that broke the parse, not waited for.
+constexpr auto kParseBudget = std::chrono::milliseconds(5);
+
+bool isOpenerType(std::string_view type) { return !type.empty() && std::string_view("([{").find(type.back()) != std::string_view::npos; }
+bool isCloserType(std::string_view type) { return !type.empty() && std::string_view(")]}").find(type.front()) != std::string_view::npos; }
+char closerFor(char open) { return open == '(' ? ')' : open == '[' ? ']' : '}'; }
+
+// Text made of up to three pieces laid end to end: before the cursor, the suggestion,
+// and the window after the cursor. Nothing is copied.
+struct Pieces {
+    std::string_view part[3];
+};
+
+const char* readPieces(void* payload, uint32_t byte, TSPoint, uint32_t* bytesRead) {
+    const auto* pieces = static_cast<const Pieces*>(payload);
+    size_t offset = byte;
+    for (const std::string_view& part : pieces->part) {
+        if (offset < part.size()) {
+            *bytesRead = static_cast<uint32_t>(part.size() - offset);
+            return part.data() + offset;
+        }
+        offset -= part.size();
+    }
+    *bytesRead = 0;
+    return "";
+}
+
+bool pastDeadline(TSParseState* state) {
+    return std::chrono::steady_clock::now() > *static_cast<const std::chrono::steady_clock::time_point*>(state->payload);
+}
+
+TSTree* parseWithin(TSParser* parser, TSTree* old, const Pieces& pieces) {
+    TSInput input{const_cast<Pieces*>(&pieces), &readPieces, TSInputEncodingUTF8, nullptr};
+    const auto deadline = std::chrono::steady_clock::now() + kParseBudget;
+    TSParseOptions options{const_cast<std::chrono::steady_clock::time_point*>(&deadline), &pastDeadline};
+    TSTree* tree = ts_parser_parse_with_options(parser, old, input, options);
+    if (!tree) ts_parser_reset(parser);
+    return tree;
+}
+
+TSPoint toPoint(BytePoint p) { return {p.row, p.column}; }
+
+// Where `s` ends when it starts at `at` (rows counted at '\n', as tree-sitter counts).
+TSPoint advance(TSPoint at, std::string_view s) {
+    const size_t lastNewline = s.rfind('\n');
+    if (lastNewline == std::string_view::npos) return {at.row, at.column + static_cast<uint32_t>(s.size())};
+    return {at.row + static_cast<uint32_t>(std::count(s.begin(), s.end(), '\n')),
+            static_cast<uint32_t>(s.size() - lastNewline - 1)};
+}
+
+// ERROR and MISSING nodes, walking only into subtrees that hold some.
+size_t countErrors(TSNode root) {
+    size_t count = 0;
+    TSTreeCursor cursor = ts_tree_cursor_new(root);
+    for (;;) {
+        const TSNode node = ts_tree_cursor_current_node(&cursor);
+        bool descend = false;
+        if (ts_node_is_error(node) || ts_node_is_missing(node)) ++count;
+        else descend = ts_node_has_error(node);
+        if (descend && ts_tree_cursor_goto_first_child(&cursor)) continue;
+        while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+            if (!ts_tree_cursor_goto_parent(&cursor)) {
+                ts_tree_cursor_delete(&cursor);
+                return count;
+            }
+        }
+    }
+}
+
+const Query* shapingQuery(const SyntaxTree& tree) { return tree.language().query(QueryKind::Shaping); }
+
+// Applies the bracket tokens of a subtree before the cursor to `open` (outermost first):
+// a subtree with errors may leave an opener unclosed (its closer MISSING), as a function
+// still being written at the end of a file does. Bounded: only the recent past matters.
+void applyBracketsOf(TSNode node, std::vector<OpenBracket>& open) {
+    constexpr int kMaxNodes = 4000;
+    int visited = 0;
+    TSTreeCursor cursor = ts_tree_cursor_new(node);
+    for (;;) {
+        const TSNode n = ts_tree_cursor_current_node(&cursor);
+        if (++visited > kMaxNodes) break;
+        if (ts_node_child_count(n) == 0) {
+            const std::string_view type = ts_node_type(n);
+            if (!ts_node_is_missing(n)) {
+                if (isOpenerType(type)) open.push_back({type.back(), false});
+                else if (isCloserType(type) && !open.empty() && closerFor(open.back().open) == type.front()) open.pop_back();
+            }
+        } else if (ts_tree_cursor_goto_first_child(&cursor)) {
+            continue;
+        }
+        bool moved = false;
+        while (!(moved = ts_tree_cursor_goto_next_sibling(&cursor)))
+            if (!ts_tree_cursor_goto_parent(&cursor)) break;
+        if (!moved) break;
+    }
+    ts_tree_cursor_delete(&cursor);
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------
+// Facts about the cursor
+
+std::optional<bool> syntaxWantsSingleLine(const Document& document, size_t offset) {
+    const SyntaxTree* tree = document.syntax();
+    if (!tree) return std::nullopt;
+    const Query* query = shapingQuery(*tree);
+    if (!query) return std::nullopt;
+    const std::string& text = document.text().str();
+    offset = std::min(offset, text.size());
+    const size_t lineStart = document.text().lineStart(document.text().lineOf(offset));
+    const std::string_view linePrefix = std::string_view(text).substr(lineStart, offset - lineStart);
+    const size_t last = linePrefix.find_last_not_of(" \t");
+    if (last == std::string_view::npos) return false;  // a blank line: a block may follow
+    const uint32_t b = static_cast<uint32_t>(lineStart + last);  // the last character before the cursor
+
+    bool inLineComment = false, afterOpener = false, afterStatement = false;
+    query->forEachMatch(tree->root(), text, b, b + 1, [&](const QueryMatch& match) {
+        for (const TSQueryCapture& capture : match.captures) {
+            const std::string_view name = match.query->captureName(capture.index);
+            const uint32_t start = ts_node_start_byte(capture.node), end = ts_node_end_byte(capture.node);
+            if (name == "singleline" && start < offset && offset <= end) inLineComment = true;
+            else if (name == "opener" && end == b + 1) afterOpener = true;
+            else if (name == "unit" && end == b + 1 && !ts_node_has_error(capture.node)) afterStatement = true;
+        }
+    });
+    if (inLineComment) return true;
+    if (std::string_view("([{").find(text[b]) != std::string_view::npos || afterOpener) return false;
+    // After a complete statement the next one may follow; after an operator, a keyword or
+    // an unfinished expression, the line is what is missing.
+    return !afterStatement;
+}
+
+std::optional<std::vector<OpenBracket>> openBracketsAt(const Document& document, size_t offset) {
+    const SyntaxTree* tree = document.syntax();
+    if (!tree) return std::nullopt;
+    const uint32_t c = static_cast<uint32_t>(std::min(offset, document.text().size()));
+    std::vector<OpenBracket> outerFirst;
+    TSNode node = tree->root();
+    // From the root down the nodes that hold the cursor: at each, the bracket tokens among
+    // its children before the cursor that stay unmatched there are open at the cursor, and
+    // a closer among its children after the cursor closes them (a MISSING one does not).
+    for (;;) {
+        std::vector<OpenBracket> level;
+        size_t closedAfter = 0;  // how many of `level` (from its innermost) are closed after the cursor
+        bool closingDone = false;
+        std::vector<char> after;  // brackets opened after the cursor at this level
+        TSNode next{};
+        bool descend = false;
+        TSTreeCursor cursor = ts_tree_cursor_new(node);
+        for (bool more = ts_tree_cursor_goto_first_child(&cursor); more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+            const TSNode child = ts_tree_cursor_current_node(&cursor);
+            const uint32_t start = ts_node_start_byte(child), end = ts_node_end_byte(child);
+            if (ts_node_child_count(child) > 0) {
+                if (start < c && c <= end) {
+                    next = child;
+                    descend = true;
+                } else if (end <= c && c - end <= kWindowBytes && ts_node_has_error(child)) {
+                    applyBracketsOf(child, level);
+                }
+                continue;
+            }
+            if (ts_node_is_missing(child)) continue;
+            const std::string_view type = ts_node_type(child);
+            if (end <= c) {
+                if (isOpenerType(type)) level.push_back({type.back(), false});
+                else if (isCloserType(type) && !level.empty() && closerFor(level.back().open) == type.front()) level.pop_back();
+            } else if (start >= c && !closingDone) {
+                if (isOpenerType(type)) {
+                    after.push_back(type.back());
+                } else if (isCloserType(type)) {
+                    if (!after.empty()) {
+                        if (closerFor(after.back()) == type.front()) after.pop_back();
+                        else closingDone = true;
+                    } else if (closedAfter < level.size() &&
+                               closerFor(level[level.size() - 1 - closedAfter].open) == type.front()) {
+                        level[level.size() - 1 - closedAfter].closedAfter = true;
+                        ++closedAfter;
+                    } else {
+                        closingDone = true;
+                    }
+                }
+            }
+        }
+        ts_tree_cursor_delete(&cursor);
+        outerFirst.insert(outerFirst.end(), level.begin(), level.end());
+        if (!descend) break;
+        node = next;
+    }
+    return std::vector<OpenBracket>(outerFirst.rbegin(), outerFirst.rend());
+}
+
+// ---------------------------------------------------------------------------------------
+// SuggestionParser
+
+SuggestionParser::SuggestionParser(const Document& document, size_t offset) {
+    const SyntaxTree* tree = document.syntax();
+    // A tree still being parsed does not match the text: no syntax rules then.
+    if (!tree || document.parsePending()) return;
+    const Text& text = document.text();
+    documentId_ = &document;
+    version_ = document.version();
+    offset_ = std::min(offset, text.size());
+    const uint32_t line = text.lineOf(offset_);
+    const uint32_t lastLine = std::min(line + kLinesAfter, text.lineCount() - 1);
+    windowEnd_ = lastLine + 1 < text.lineCount() ? text.lineStart(lastLine + 1) : text.size();
+    if (windowEnd_ > offset_ + kWindowBytes) {
+        // Long lines: end at the last line start within the byte budget, or mid-line.
+        const uint32_t limitLine = text.lineOf(offset_ + kWindowBytes);
+        windowEnd_ = limitLine > line ? text.lineStart(limitLine) : offset_ + kWindowBytes;
+    }
+    base_ = ts_tree_copy(tree->tree());
+}
+
+SuggestionParser::~SuggestionParser() {
+    if (base_) ts_tree_delete(base_);
+    if (window_) ts_tree_delete(window_);
+    if (parser_) ts_parser_delete(parser_);
+}
+
+bool SuggestionParser::sameDocument(const Document& document) const {
+    return base_ && &document == documentId_ && document.version() == version_ && !document.parsePending();
+}
+
+void SuggestionParser::prepare(const Document& document) const {
+    if (window_ || !sameDocument(document)) return;
+    if (!parser_) {
+        parser_ = ts_parser_new();
+        ts_parser_set_language(parser_, document.syntax()->language().grammar());
+    }
+    const Text& text = document.text();
+    TSTree* tree = ts_tree_copy(base_);
+    if (windowEnd_ < text.size()) {
+        const TSPoint end = toPoint(text.pointAt(windowEnd_));
+        const TSInputEdit cut{static_cast<uint32_t>(windowEnd_), static_cast<uint32_t>(text.size()),
+                              static_cast<uint32_t>(windowEnd_), end, toPoint(text.pointAt(text.size())), end};
+        ts_tree_edit(tree, &cut);
+    }
+    const Pieces pieces{{std::string_view(text.str()).substr(0, windowEnd_), {}, {}}};
+    window_ = parseWithin(parser_, tree, pieces);
+    ts_tree_delete(tree);
+    ++parses_;
+    if (window_) windowErrors_ = countErrors(ts_tree_root_node(window_));
+}
+
+SuggestionVerdict SuggestionParser::check(const Document& document, std::string_view suggestion) const {
+    if (!sameDocument(document)) return {};
+    if (lastVerdict_.parsed && suggestion == lastSuggestion_) return lastVerdict_;
+    prepare(document);
+    if (!window_) return {};
+
+    const Text& text = document.text();
+    const std::string_view all = text.str();
+    const uint32_t c = static_cast<uint32_t>(offset_);
+    const uint32_t insertedEnd = c + static_cast<uint32_t>(suggestion.size());
+    TSTree* tree = ts_tree_copy(window_);
+    const TSPoint at = toPoint(text.pointAt(c));
+    const TSInputEdit insert{c, c, insertedEnd, at, at, advance(at, suggestion)};
+    ts_tree_edit(tree, &insert);
+    const Pieces pieces{{all.substr(0, c), suggestion, all.substr(c, windowEnd_ - c)}};
+    TSTree* parsed = parseWithin(parser_, tree, pieces);
+    ts_tree_delete(tree);
+    ++parses_;
+
+    SuggestionVerdict verdict;
+    verdict.parsed = true;
+    if (!parsed) {
+        verdict.clean = false;
+    } else {
+        const TSNode root = ts_tree_root_node(parsed);
+        verdict.clean = countErrors(root) <= windowErrors_;
+        const size_t first = suggestion.find_first_not_of(" \t\r\n");
+        const Query* query = document.syntax()->language().query(QueryKind::Shaping);
+        if (first != std::string_view::npos && query) {
+            // The innermost unit that began before the cursor and holds the suggestion's
+            // first character: the statement being finished, or the block being filled.
+            const uint32_t probe = c + static_cast<uint32_t>(first);
+            uint32_t bestStart = 0, bestEnd = 0;
+            bool found = false;
+            query->forEachMatch(root, {}, probe, probe + 1, [&](const QueryMatch& match) {
+                for (const TSQueryCapture& capture : match.captures) {
+                    if (match.query->captureName(capture.index) != "unit") continue;
+                    const uint32_t start = ts_node_start_byte(capture.node), end = ts_node_end_byte(capture.node);
+                    if (start >= c || end <= probe) continue;
+                    if (!found || start > bestStart || (start == bestStart && end < bestEnd)) {
+                        bestStart = start;
+                        bestEnd = end;
+                        found = true;
+                    }
+                }
+            });
+            if (found && bestEnd < insertedEnd) verdict.unitEnd = bestEnd - c;
+        }
+        ts_tree_delete(parsed);
+    }
+    lastSuggestion_ = std::string(suggestion);
+    lastVerdict_ = verdict;
+    return verdict;
+}
+
+} // namespace flint

@@ -1,0 +1,92 @@
+#pragma once
+// What output shaping learns from syntax trees. Two things:
+//
+// 1. Facts about the cursor, from the document's current tree: whether the syntax
+//    there asks for one line or several, and which brackets around the cursor are
+//    open and whether the text after the cursor closes them.
+// 2. The document re-parsed with a suggestion applied (`SuggestionParser`): where the
+//    syntactic unit the cursor is in ends, and whether the suggestion adds syntax
+//    errors. The parse is incremental from the document's own tree (ts_tree_copy,
+//    ts_tree_edit, parse with the old tree) and limited to a window that ends a few
+//    lines after the cursor, so it costs about what a keystroke's reparse costs even
+//    in a 10,000-line file, and a suggestion that unbalances the lexer (an unclosed
+//    bracket in Python) re-lexes the window, never the rest of the file.
+//
+//   SuggestionParser parser(document, offset);               // per request; O(1)
+//   SuggestionVerdict v = parser.check(document, "return x\n\ndef g():");
+//   if (v.unitEnd) text.resize(*v.unitEnd);                   // the block ended there
+//   if (!v.clean) ...                                          // it adds a syntax error
+//
+// What counts as a unit is language knowledge: the `@unit` captures of
+// grammars/queries/<language>/shaping.scm (with `@opener` and `@singleline` for the
+// line mode). This file only knows those capture names.
+
+#include "suggest/ShapingText.h"
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct TSTree;
+struct TSParser;
+
+namespace flint {
+
+class Document;
+
+// One line or several, from the syntax at the cursor; nullopt when the document has
+// no tree (or no shaping query). Single when the cursor is in a line comment, or
+// after an operator or keyword that leaves a statement unfinished; several after a
+// body opener (`{`, `(`, `[`, Python's `:`), on a blank line, or after a complete
+// statement.
+std::optional<bool> syntaxWantsSingleLine(const Document& document, size_t offset);
+
+// The brackets open at `offset` (innermost first) from the document's tree, and
+// whether the text after the cursor closes each; nullopt without a tree.
+std::optional<std::vector<OpenBracket>> openBracketsAt(const Document& document, size_t offset);
+
+struct SuggestionVerdict {
+    bool parsed = false;  // false: no tree, or the document is not the one the parser was made for
+    // The suggestion adds no syntax error (ERROR or MISSING node) the window of the
+    // original text did not have.
+    bool clean = true;
+    // Where the innermost unit that began before the cursor and holds the suggestion's
+    // first character ends, as a length of the suggestion, when it ends inside it.
+    std::optional<size_t> unitEnd;
+};
+
+class SuggestionParser {
+public:
+    SuggestionParser(const Document& document, size_t offset);
+    ~SuggestionParser();
+    SuggestionParser(const SuggestionParser&) = delete;
+    SuggestionParser& operator=(const SuggestionParser&) = delete;
+
+    bool enabled() const { return base_ != nullptr; }
+    // Parses the original window once (checks do it on first use otherwise): a caller can
+    // do it while the model is still thinking.
+    void prepare(const Document& document) const;
+    SuggestionVerdict check(const Document& document, std::string_view suggestion) const;
+
+    // How many parses were run (the baseline included): for tests and benchmarks.
+    size_t parses() const { return parses_; }
+
+private:
+    const void* documentId_ = nullptr;  // the Document the parser was made for...
+    int64_t version_ = 0;               // ...at this version
+    size_t offset_ = 0;
+    size_t windowEnd_ = 0;              // the original text is parsed up to here
+    TSTree* base_ = nullptr;            // the document's tree, copied
+    mutable TSTree* window_ = nullptr;  // the tree of the original window
+    mutable size_t windowErrors_ = 0;
+    mutable TSParser* parser_ = nullptr;
+    mutable size_t parses_ = 0;
+    mutable std::string lastSuggestion_;  // the last check, remembered: partial results repeat
+    mutable SuggestionVerdict lastVerdict_;
+    bool sameDocument(const Document& document) const;
+};
+
+} // namespace flint
