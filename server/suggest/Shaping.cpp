@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
+
 namespace flint {
 
 namespace {
@@ -19,6 +21,7 @@ bool textWantsSingleLine(const CompletionContext& context) {
 struct Draft {
     std::string text;
     bool settled = false;
+    bool openLine = false;  // its last line is still arriving (no newline after it yet)
 };
 
 // Rules 1-6 and the trailing whitespace: text only.
@@ -46,10 +49,16 @@ Draft applyTextRules(std::string_view raw, const ShapingSite& site, bool complet
         draft.settled = true;
     }
     draft.text = std::string(trimTrailingSpace(trimSuffixOverlap(text, site.suffix(), complete, brackets)));
+    draft.openLine = !complete && text.find('\n', draft.text.size()) == std::string::npos;
     return draft;
 }
 
 bool extends(std::string_view text, std::string_view shown) { return text.starts_with(shown); }
+
+bool isWordByte(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return std::isalnum(u) || c == '_' || u >= 0x80;
+}
 
 // Rule 7. A verdict's unit end is trusted only from a clean parse (error recovery can
 // end a unit early); a text that does not parse is cut back at line boundaries to the
@@ -60,6 +69,23 @@ void applySyntaxRules(Draft& draft, const ShapingSite& site, const Document& doc
     const SuggestionParser& parser = site.parser();
     if (!parser.enabled() || isBlank(draft.text)) return;
     std::string candidate = draft.text;
+    if (!complete && draft.openLine && (candidate.find('\n') != std::string::npos || isBlank(site.linePrefix()))) {
+        // A new line is shown once it is whole: a start of one may parse only by borrowing
+        // from the text after the cursor ("if (x > 0)" takes the next line as its body).
+        // Only a first line that finishes code already on the cursor line streams by words.
+        const size_t eol = candidate.rfind('\n');
+        candidate = eol == std::string::npos ? std::string() : std::string(trimTrailingSpace(std::string_view(candidate).substr(0, eol)));
+    } else if (!complete) {
+        // The last word may still grow into something that does not parse ("con" becomes
+        // "const = 5"): it is shown once it has ended.
+        size_t end = candidate.size();
+        while (end > 0 && isWordByte(candidate[end - 1])) --end;
+        candidate = std::string(trimTrailingSpace(std::string_view(candidate).substr(0, end)));
+    }
+    if (isBlank(candidate)) {
+        draft.text = std::string(shown);
+        return;
+    }
     int cutBacks = complete ? kMaxCutBacks : 1;
     for (int checks = 0; checks < 2 * kMaxCutBacks; ++checks) {
         const SuggestionVerdict verdict = parser.check(document, candidate);

@@ -68,20 +68,49 @@ TSPoint advance(TSPoint at, std::string_view s) {
             static_cast<uint32_t>(s.size() - lastNewline - 1)};
 }
 
-// ERROR and MISSING nodes, walking only into subtrees that hold some.
-size_t countErrors(TSNode root) {
-    size_t count = 0;
-    TSTreeCursor cursor = ts_tree_cursor_new(root);
+struct Errors {
+    size_t count = 0;              // ERROR and MISSING nodes
+    std::vector<uint32_t> starts;  // where each starts, in order
+    // Of those, MISSING closers of brackets opened before `openedBefore`: a block the user
+    // left open, closed by nothing yet, wherever the parser puts the missing closer.
+    std::vector<uint32_t> userUnclosedStarts;
+};
+
+bool closesBracketOpenedBefore(TSNode missing, uint32_t before) {
+    const std::string_view type = ts_node_type(missing);
+    if (!isCloserType(type)) return false;
+    const char open = type.front() == ')' ? '(' : type.front() == ']' ? '[' : '{';
+    const TSNode parent = ts_node_parent(missing);
+    if (ts_node_is_null(parent)) return false;
+    for (uint32_t i = 0, n = ts_node_child_count(parent); i < n; ++i) {
+        const TSNode child = ts_node_child(parent, i);
+        const std::string_view childType = ts_node_type(child);
+        if (ts_node_child_count(child) == 0 && isOpenerType(childType) && childType.back() == open)
+            return ts_node_start_byte(child) < before;
+    }
+    return false;
+}
+
+// Walks only into subtrees that hold errors.
+Errors findErrors(TSNode root, uint32_t cursor) {
+    Errors errors;
+    TSTreeCursor walk = ts_tree_cursor_new(root);
     for (;;) {
-        const TSNode node = ts_tree_cursor_current_node(&cursor);
+        const TSNode node = ts_tree_cursor_current_node(&walk);
         bool descend = false;
-        if (ts_node_is_error(node) || ts_node_is_missing(node)) ++count;
-        else descend = ts_node_has_error(node);
-        if (descend && ts_tree_cursor_goto_first_child(&cursor)) continue;
-        while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-            if (!ts_tree_cursor_goto_parent(&cursor)) {
-                ts_tree_cursor_delete(&cursor);
-                return count;
+        if (ts_node_is_error(node) || ts_node_is_missing(node)) {
+            ++errors.count;
+            errors.starts.push_back(ts_node_start_byte(node));
+            if (ts_node_is_missing(node) && closesBracketOpenedBefore(node, cursor))
+                errors.userUnclosedStarts.push_back(ts_node_start_byte(node));
+        } else {
+            descend = ts_node_has_error(node);
+        }
+        if (descend && ts_tree_cursor_goto_first_child(&walk)) continue;
+        while (!ts_tree_cursor_goto_next_sibling(&walk)) {
+            if (!ts_tree_cursor_goto_parent(&walk)) {
+                ts_tree_cursor_delete(&walk);
+                return errors;
             }
         }
     }
@@ -230,6 +259,8 @@ SuggestionParser::SuggestionParser(const Document& document, size_t offset) {
         windowEnd_ = limitLine > line ? text.lineStart(limitLine) : offset_ + kWindowBytes;
     }
     base_ = ts_tree_copy(tree->tree());
+    if (auto open = openBracketsAt(document, offset_))
+        leftOpenAtCursor_ = std::count_if(open->begin(), open->end(), [](const OpenBracket& b) { return !b.closedAfter; });
 }
 
 SuggestionParser::~SuggestionParser() {
@@ -260,7 +291,12 @@ void SuggestionParser::prepare(const Document& document) const {
     window_ = parseWithin(parser_, tree, pieces);
     ts_tree_delete(tree);
     ++parses_;
-    if (window_) windowErrors_ = countErrors(ts_tree_root_node(window_));
+    if (window_) {
+        Errors errors = findErrors(ts_tree_root_node(window_), static_cast<uint32_t>(offset_));
+        windowErrors_ = errors.count;
+        windowErrorStarts_ = std::move(errors.starts);
+        std::sort(windowErrorStarts_.begin(), windowErrorStarts_.end());
+    }
 }
 
 SuggestionVerdict SuggestionParser::check(const Document& document, std::string_view suggestion) const {
@@ -288,7 +324,31 @@ SuggestionVerdict SuggestionParser::check(const Document& document, std::string_
         verdict.clean = false;
     } else {
         const TSNode root = ts_tree_root_node(parsed);
-        verdict.clean = countErrors(root) <= windowErrors_;
+        // Every error must be one the window had, at the same place: before the cursor the
+        // texts are the same; past the suggestion they are shifted by its length; inside it,
+        // any error is its own. (Counting alone is not enough: a suggestion may fix the
+        // user's unfinished line and break something else, and error recovery may move an
+        // error to where the statement began.) One exception: the closer of a bracket the
+        // user opened and left open is missing before and after, but the parser may put it
+        // elsewhere once the suggestion is in.
+        const Errors errors = findErrors(root, c);
+        const uint32_t length = static_cast<uint32_t>(suggestion.size());
+        auto had = [&](uint32_t start) {
+            return std::binary_search(windowErrorStarts_.begin(), windowErrorStarts_.end(), start);
+        };
+        size_t leftOpen = 0;
+        verdict.clean = true;
+        for (uint32_t start : errors.starts) {
+            const bool known = start <= c ? had(start) : start >= insertedEnd && had(start - length);
+            if (known) continue;
+            if (start >= insertedEnd && leftOpen < leftOpenAtCursor_ &&
+                std::binary_search(errors.userUnclosedStarts.begin(), errors.userUnclosedStarts.end(), start)) {
+                ++leftOpen;
+                continue;
+            }
+            verdict.clean = false;
+        }
+        if (errors.count - leftOpen > windowErrors_) verdict.clean = false;
         const size_t first = suggestion.find_first_not_of(" \t\r\n");
         const Query* query = document.syntax()->language().query(QueryKind::Shaping);
         if (first != std::string_view::npos && query) {

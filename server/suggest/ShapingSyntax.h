@@ -50,8 +50,9 @@ std::optional<std::vector<OpenBracket>> openBracketsAt(const Document& document,
 
 struct SuggestionVerdict {
     bool parsed = false;  // false: no tree, or the document is not the one the parser was made for
-    // The suggestion adds no syntax error (ERROR or MISSING node) the window of the
-    // original text did not have.
+    // The suggestion adds no syntax error (ERROR or MISSING node): every error in the
+    // window was in the original window, at the same place (shifted past the suggestion),
+    // or is the missing closer of a bracket the user opened before the cursor and left open.
     bool clean = true;
     // Where the innermost unit that began before the cursor and holds the suggestion's
     // first character ends, as a length of the suggestion, when it ends inside it.
@@ -82,6 +83,8 @@ private:
     TSTree* base_ = nullptr;            // the document's tree, copied
     mutable TSTree* window_ = nullptr;  // the tree of the original window
     mutable size_t windowErrors_ = 0;
+    mutable std::vector<uint32_t> windowErrorStarts_;  // where they start, in order
+    size_t leftOpenAtCursor_ = 0;  // brackets open at the cursor that nothing after it closes
     mutable TSParser* parser_ = nullptr;
     mutable size_t parses_ = 0;
     mutable std::string lastSuggestion_;  // the last check, remembered: partial results repeat

@@ -199,7 +199,7 @@ size_t cutAtRepeatedLine(std::string_view s, std::string_view linePrefix, std::s
                 if (cut) *cut = true;
                 return keep;
             }
-            if (!finished && nextLine.starts_with(whole)) return keep;
+            if (!finished && !isBlank(s.substr(start, end - start)) && nextLine.starts_with(whole)) return keep;
         }
         if (end == s.size()) break;
         start = end + 1;

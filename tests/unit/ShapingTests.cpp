@@ -241,7 +241,7 @@ TEST_CASE("shaping re-parse: the suggestion stops where the unit the cursor is i
 
     // The unit end settles a stream: nothing the model sends after it can change it.
     const ShapingSite site = py.site();
-    const PartialSuggestion step = shapePartial("return message\n\nd", site, py.doc.get(), "");
+    const PartialSuggestion step = shapePartial("return message\n\ndef shout(name):\n", site, py.doc.get(), "");
     CHECK(step.text == "return message");
     CHECK(step.settled);
 }
@@ -265,7 +265,7 @@ TEST_CASE("shaping re-parse: a suggestion that adds a syntax error is cut back t
     const ShapingSite site = py.site();
     std::string shown = shapePartial("pi = 3.14\n    return (pi", site, py.doc.get(), "").text;
     CHECK(shown == "pi = 3.14");
-    shown = shapePartial("pi = 3.14\n    return (pi * r)", site, py.doc.get(), shown).text;
+    shown = shapePartial("pi = 3.14\n    return (pi * r)\n", site, py.doc.get(), shown).text;
     CHECK(shown == "pi = 3.14\n    return (pi * r)");
 }
 
