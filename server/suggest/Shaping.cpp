@@ -22,7 +22,13 @@ struct Draft {
     std::string text;
     bool settled = false;
     bool openLine = false;  // its last line is still arriving (no newline after it yet)
+    bool openWord = false;  // and its last word too (nothing after it yet)
 };
+
+bool isWordByte(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return std::isalnum(u) || c == '_' || u >= 0x80;
+}
 
 // Rules 1-6 and the trailing whitespace: text only.
 Draft applyTextRules(std::string_view raw, const ShapingSite& site, bool complete) {
@@ -50,15 +56,12 @@ Draft applyTextRules(std::string_view raw, const ShapingSite& site, bool complet
     }
     draft.text = std::string(trimTrailingSpace(trimSuffixOverlap(text, site.suffix(), complete, brackets)));
     draft.openLine = !complete && text.find('\n', draft.text.size()) == std::string::npos;
+    draft.openWord = draft.openLine && draft.text.size() == text.size() && !text.empty() && isWordByte(text.back());
     return draft;
 }
 
 bool extends(std::string_view text, std::string_view shown) { return text.starts_with(shown); }
 
-bool isWordByte(char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return std::isalnum(u) || c == '_' || u >= 0x80;
-}
 
 // Rule 7. A verdict's unit end is trusted only from a clean parse (error recovery can
 // end a unit early); a text that does not parse is cut back at line boundaries to the
@@ -75,7 +78,7 @@ void applySyntaxRules(Draft& draft, const ShapingSite& site, const Document& doc
         // Only a first line that finishes code already on the cursor line streams by words.
         const size_t eol = candidate.rfind('\n');
         candidate = eol == std::string::npos ? std::string() : std::string(trimTrailingSpace(std::string_view(candidate).substr(0, eol)));
-    } else if (!complete) {
+    } else if (draft.openWord) {
         // The last word may still grow into something that does not parse ("con" becomes
         // "const = 5"): it is shown once it has ended.
         size_t end = candidate.size();

@@ -140,8 +140,9 @@ TEST_CASE("fill-in-the-middle formats get the prefix and suffix") {
 TEST_CASE("a keystroke cancels the suggestion in flight: closed on the wire, never shown") {
     boost::asio::io_context loop;
     ScriptedModelServer model(loop);
-    // One token, then the server holds the stream.
-    model.control("POST", "/__flint/script", R"J({"reply":"name.upper() + name.lower()","tokenChars":4,"holdAfter":1})J");
+    // One token (a whole word: shaping shows a word once it has ended), then the server
+    // holds the stream.
+    model.control("POST", "/__flint/script", R"J({"reply":"name + name.lower()","tokenChars":5,"holdAfter":1})J");
     LspProcess server;
     start(server, providerOptions(model, "openai-completions"));
     requestCompletion(server, 2);
