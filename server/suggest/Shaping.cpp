@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace flint {
@@ -91,8 +92,13 @@ void applySyntaxRules(Draft& draft, const ShapingSite& site, const Document& doc
     }
     int cutBacks = complete ? kMaxCutBacks : 1;
     for (int checks = 0; checks < 2 * kMaxCutBacks; ++checks) {
-        const SuggestionVerdict verdict = parser.check(document, candidate);
-        if (!verdict.parsed) return;
+        SuggestionVerdict verdict;
+        verdict.parsed = true;
+        verdict.clean = false;
+        if (!leavesOpen(candidate)) {
+            verdict = parser.check(document, candidate);
+            if (!verdict.parsed) return;
+        }
         if (verdict.clean) {
             if (!verdict.unitEnd) {
                 draft.text = std::move(candidate);
@@ -139,6 +145,15 @@ std::string firstLineBelow(std::string_view suffix) {
     return {};
 }
 
+std::vector<OpenBracket> bracketsAround(const Document& document, size_t offset, const CompletionContext& context) {
+    if (auto open = openBracketsAt(document, offset)) return std::move(*open);
+    return scanOpenBrackets(context.prefix, context.suffix);
+}
+
+size_t leftOpen(const std::vector<OpenBracket>& brackets) {
+    return std::count_if(brackets.begin(), brackets.end(), [](const OpenBracket& b) { return !b.closedAfter; });
+}
+
 } // namespace
 
 bool wantsSingleLine(const Document& document, size_t offset, const CompletionContext& context) {
@@ -149,13 +164,12 @@ bool wantsSingleLine(const Document& document, size_t offset, const CompletionCo
 ShapingSite::ShapingSite(const Document& document, size_t offset, const CompletionContext& context,
                          ShapingOptions options)
     : options_(options), linePrefix_(context.linePrefix), lineSuffix_(context.lineSuffix), suffix_(context.suffix),
-      nextLine_(firstLineBelow(context.suffix)), parser_(document, offset) {
+      nextLine_(firstLineBelow(context.suffix)), brackets_(bracketsAround(document, offset, context)),
+      parser_(document, offset, leftOpen(brackets_)) {
     const std::string line = linePrefix_ + lineSuffix_;
     lineIndent_ = line.substr(0, std::min(line.find_first_not_of(" \t"), line.size()));
     const std::string_view before = context.prefix;
     indent_ = detectIndentStyle(before.substr(0, before.size() - std::min(before.size(), linePrefix_.size())), lineIndent_);
-    if (auto open = openBracketsAt(document, offset)) brackets_ = std::move(*open);
-    else brackets_ = scanOpenBrackets(context.prefix, context.suffix);
 }
 
 PartialSuggestion shapePartial(std::string_view raw, const ShapingSite& site, const Document* document,

@@ -6,27 +6,32 @@
 #include <tree_sitter/api.h>
 
 #include <algorithm>
-#include <chrono>
 
 namespace flint {
 
 namespace {
 
-// The window of the original text that a suggestion is parsed in: the lines after the
-// cursor that can tell whether it fits (its block's closer, the next statement), and
-// never more than this many bytes past the cursor.
+// The window of the text a suggestion is parsed in: up to this many lines after the
+// cursor's, and never more than this many bytes past the cursor. Tree-sitter is told
+// to parse only that range (included ranges), so a suggestion that changes how the rest
+// of the file lexes (a Python line break can) re-lexes the window, not the file.
 constexpr uint32_t kLinesAfter = 8;
 constexpr size_t kWindowBytes = 4096;
-// A window parse takes tens of microseconds; one that runs past this is taken for a
-// suggestion that broke the parse, not waited for.
-constexpr auto kParseBudget = std::chrono::milliseconds(5);
+// A parse that runs past this many of tree-sitter's progress checks (one per 100 parse
+// operations; a window check takes a few) is taken for a suggestion that broke the
+// parse, not waited for. Counted, not timed: the verdict must not depend on how loaded
+// the machine is.
+constexpr uint32_t kParseChecks = 2000;
+// Subtrees with errors before the cursor may hold brackets left open (a function still
+// being written at the end of a file); only those this close to the cursor are read.
+constexpr uint32_t kRecentBytes = 4096;
 
 bool isOpenerType(std::string_view type) { return !type.empty() && std::string_view("([{").find(type.back()) != std::string_view::npos; }
 bool isCloserType(std::string_view type) { return !type.empty() && std::string_view(")]}").find(type.front()) != std::string_view::npos; }
 char closerFor(char open) { return open == '(' ? ')' : open == '[' ? ']' : '}'; }
 
-// Text made of up to three pieces laid end to end: before the cursor, the suggestion,
-// and the window after the cursor. Nothing is copied.
+// Text made of three pieces laid end to end: before the cursor, the suggestion, and
+// after the cursor. Nothing is copied.
 struct Pieces {
     std::string_view part[3];
 };
@@ -45,14 +50,15 @@ const char* readPieces(void* payload, uint32_t byte, TSPoint, uint32_t* bytesRea
     return "";
 }
 
-bool pastDeadline(TSParseState* state) {
-    return std::chrono::steady_clock::now() > *static_cast<const std::chrono::steady_clock::time_point*>(state->payload);
-}
+bool outOfChecks(TSParseState* state) { return --*static_cast<uint32_t*>(state->payload) == 0; }
 
-TSTree* parseWithin(TSParser* parser, TSTree* old, const Pieces& pieces) {
+// Parses the text of `pieces` up to `end` (a byte and its point), reusing `old`.
+TSTree* parseWithin(TSParser* parser, const TSTree* old, const Pieces& pieces, uint32_t end, TSPoint endPoint) {
+    const TSRange range{{0, 0}, endPoint, 0, end};
+    ts_parser_set_included_ranges(parser, &range, 1);
     TSInput input{const_cast<Pieces*>(&pieces), &readPieces, TSInputEncodingUTF8, nullptr};
-    const auto deadline = std::chrono::steady_clock::now() + kParseBudget;
-    TSParseOptions options{const_cast<std::chrono::steady_clock::time_point*>(&deadline), &pastDeadline};
+    uint32_t checks = kParseChecks;
+    TSParseOptions options{&checks, &outOfChecks};
     TSTree* tree = ts_parser_parse_with_options(parser, old, input, options);
     if (!tree) ts_parser_reset(parser);
     return tree;
@@ -189,6 +195,10 @@ std::optional<std::vector<OpenBracket>> openBracketsAt(const Document& document,
     // From the root down the nodes that hold the cursor: at each, the bracket tokens among
     // its children before the cursor that stay unmatched there are open at the cursor, and
     // a closer among its children after the cursor closes them (a MISSING one does not).
+    // A node with thousands of children (a module, a namespace body) is not walked child
+    // by child: its own brackets are among its first and last children, and only the
+    // children near the cursor matter otherwise; the tree cursor jumps there in O(log n).
+    TSTreeCursor cursor = ts_tree_cursor_new(node);
     for (;;) {
         std::vector<OpenBracket> level;
         size_t closedAfter = 0;  // how many of `level` (from its innermost) are closed after the cursor
@@ -196,20 +206,25 @@ std::optional<std::vector<OpenBracket>> openBracketsAt(const Document& document,
         std::vector<char> after;  // brackets opened after the cursor at this level
         TSNode next{};
         bool descend = false;
-        TSTreeCursor cursor = ts_tree_cursor_new(node);
-        for (bool more = ts_tree_cursor_goto_first_child(&cursor); more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
-            const TSNode child = ts_tree_cursor_current_node(&cursor);
+        uint32_t lastStart = 0, lastEnd = 0;
+        bool visited = false;
+        auto visit = [&](TSNode child) {
             const uint32_t start = ts_node_start_byte(child), end = ts_node_end_byte(child);
+            // The three passes below may meet a child twice: each is taken once, in order.
+            if (visited && (start < lastStart || (start == lastStart && end <= lastEnd))) return;
+            visited = true;
+            lastStart = start;
+            lastEnd = end;
             if (ts_node_child_count(child) > 0) {
                 if (start < c && c <= end) {
                     next = child;
                     descend = true;
-                } else if (end <= c && c - end <= kWindowBytes && ts_node_has_error(child)) {
+                } else if (end <= c && c - end <= kRecentBytes && ts_node_has_error(child)) {
                     applyBracketsOf(child, level);
                 }
-                continue;
+                return;
             }
-            if (ts_node_is_missing(child)) continue;
+            if (ts_node_is_missing(child)) return;
             const std::string_view type = ts_node_type(child);
             if (end <= c) {
                 if (isOpenerType(type)) level.push_back({type.back(), false});
@@ -230,19 +245,40 @@ std::optional<std::vector<OpenBracket>> openBracketsAt(const Document& document,
                     }
                 }
             }
+        };
+        constexpr int kEdgeChildren = 8;
+        // The first children: a node's own opening bracket comes first.
+        ts_tree_cursor_reset(&cursor, node);
+        int count = 0;
+        for (bool more = ts_tree_cursor_goto_first_child(&cursor); more && count < kEdgeChildren;
+             more = ts_tree_cursor_goto_next_sibling(&cursor), ++count)
+            visit(ts_tree_cursor_current_node(&cursor));
+        // From the children just before the cursor, through the one holding it, to a few after.
+        ts_tree_cursor_reset(&cursor, node);
+        if (ts_tree_cursor_goto_first_child_for_byte(&cursor, c > kRecentBytes ? c - kRecentBytes : 0) >= 0) {
+            int afterCursor = 0;
+            do {
+                const TSNode child = ts_tree_cursor_current_node(&cursor);
+                visit(child);
+                if (ts_node_start_byte(child) >= c && ++afterCursor >= kEdgeChildren) break;
+            } while (ts_tree_cursor_goto_next_sibling(&cursor));
         }
-        ts_tree_cursor_delete(&cursor);
+        // The last child: a node's own closing bracket comes last.
+        ts_tree_cursor_reset(&cursor, node);
+        if (ts_tree_cursor_goto_last_child(&cursor)) visit(ts_tree_cursor_current_node(&cursor));
         outerFirst.insert(outerFirst.end(), level.begin(), level.end());
         if (!descend) break;
         node = next;
     }
+    ts_tree_cursor_delete(&cursor);
     return std::vector<OpenBracket>(outerFirst.rbegin(), outerFirst.rend());
 }
 
 // ---------------------------------------------------------------------------------------
 // SuggestionParser
 
-SuggestionParser::SuggestionParser(const Document& document, size_t offset) {
+SuggestionParser::SuggestionParser(const Document& document, size_t offset, size_t leftOpen)
+    : leftOpenAtCursor_(leftOpen) {
     const SyntaxTree* tree = document.syntax();
     // A tree still being parsed does not match the text: no syntax rules then.
     if (!tree || document.parsePending()) return;
@@ -259,8 +295,6 @@ SuggestionParser::SuggestionParser(const Document& document, size_t offset) {
         windowEnd_ = limitLine > line ? text.lineStart(limitLine) : offset_ + kWindowBytes;
     }
     base_ = ts_tree_copy(tree->tree());
-    if (auto open = openBracketsAt(document, offset_))
-        leftOpenAtCursor_ = std::count_if(open->begin(), open->end(), [](const OpenBracket& b) { return !b.closedAfter; });
 }
 
 SuggestionParser::~SuggestionParser() {
@@ -274,29 +308,18 @@ bool SuggestionParser::sameDocument(const Document& document) const {
 }
 
 void SuggestionParser::prepare(const Document& document) const {
-    if (window_ || !sameDocument(document)) return;
-    if (!parser_) {
-        parser_ = ts_parser_new();
-        ts_parser_set_language(parser_, document.syntax()->language().grammar());
-    }
+    if (parser_ || !sameDocument(document)) return;
+    parser_ = ts_parser_new();
+    ts_parser_set_language(parser_, document.syntax()->language().grammar());
     const Text& text = document.text();
-    TSTree* tree = ts_tree_copy(base_);
-    if (windowEnd_ < text.size()) {
-        const TSPoint end = toPoint(text.pointAt(windowEnd_));
-        const TSInputEdit cut{static_cast<uint32_t>(windowEnd_), static_cast<uint32_t>(text.size()),
-                              static_cast<uint32_t>(windowEnd_), end, toPoint(text.pointAt(text.size())), end};
-        ts_tree_edit(tree, &cut);
-    }
-    const Pieces pieces{{std::string_view(text.str()).substr(0, windowEnd_), {}, {}}};
-    window_ = parseWithin(parser_, tree, pieces);
-    ts_tree_delete(tree);
+    const Pieces pieces{{text.str(), {}, {}}};
+    window_ = parseWithin(parser_, base_, pieces, static_cast<uint32_t>(windowEnd_), toPoint(text.pointAt(windowEnd_)));
     ++parses_;
-    if (window_) {
-        Errors errors = findErrors(ts_tree_root_node(window_), static_cast<uint32_t>(offset_));
-        windowErrors_ = errors.count;
-        windowErrorStarts_ = std::move(errors.starts);
-        std::sort(windowErrorStarts_.begin(), windowErrorStarts_.end());
-    }
+    if (!window_) return;
+    Errors errors = findErrors(ts_tree_root_node(window_), static_cast<uint32_t>(offset_));
+    windowErrors_ = errors.count;
+    windowErrorStarts_ = std::move(errors.starts);
+    std::sort(windowErrorStarts_.begin(), windowErrorStarts_.end());
 }
 
 SuggestionVerdict SuggestionParser::check(const Document& document, std::string_view suggestion) const {
@@ -311,10 +334,17 @@ SuggestionVerdict SuggestionParser::check(const Document& document, std::string_
     const uint32_t insertedEnd = c + static_cast<uint32_t>(suggestion.size());
     TSTree* tree = ts_tree_copy(window_);
     const TSPoint at = toPoint(text.pointAt(c));
-    const TSInputEdit insert{c, c, insertedEnd, at, at, advance(at, suggestion)};
+    const TSPoint insertedAt = advance(at, suggestion);
+    const TSInputEdit insert{c, c, insertedEnd, at, at, insertedAt};
     ts_tree_edit(tree, &insert);
-    const Pieces pieces{{all.substr(0, c), suggestion, all.substr(c, windowEnd_ - c)}};
-    TSTree* parsed = parseWithin(parser_, tree, pieces);
+    // The window's end, moved by the suggestion.
+    const uint32_t end = static_cast<uint32_t>(windowEnd_) + static_cast<uint32_t>(suggestion.size());
+    const TSPoint windowPoint = toPoint(text.pointAt(windowEnd_));
+    const TSPoint endPoint = windowPoint.row == at.row
+                                 ? TSPoint{insertedAt.row, insertedAt.column + (windowPoint.column - at.column)}
+                                 : TSPoint{windowPoint.row + (insertedAt.row - at.row), windowPoint.column};
+    const Pieces pieces{{all.substr(0, c), suggestion, all.substr(c)}};
+    TSTree* parsed = parseWithin(parser_, tree, pieces, end, endPoint);
     ts_tree_delete(tree);
     ++parses_;
 
@@ -337,7 +367,6 @@ SuggestionVerdict SuggestionParser::check(const Document& document, std::string_
             return std::binary_search(windowErrorStarts_.begin(), windowErrorStarts_.end(), start);
         };
         size_t leftOpen = 0;
-        verdict.clean = true;
         for (uint32_t start : errors.starts) {
             const bool known = start <= c ? had(start) : start >= insertedEnd && had(start - length);
             if (known) continue;
@@ -349,6 +378,7 @@ SuggestionVerdict SuggestionParser::check(const Document& document, std::string_
             verdict.clean = false;
         }
         if (errors.count - leftOpen > windowErrors_) verdict.clean = false;
+
         const size_t first = suggestion.find_first_not_of(" \t\r\n");
         const Query* query = document.syntax()->language().query(QueryKind::Shaping);
         if (first != std::string_view::npos && query) {

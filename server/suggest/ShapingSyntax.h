@@ -7,12 +7,14 @@
 // 2. The document re-parsed with a suggestion applied (`SuggestionParser`): where the
 //    syntactic unit the cursor is in ends, and whether the suggestion adds syntax
 //    errors. The parse is incremental from the document's own tree (ts_tree_copy,
-//    ts_tree_edit, parse with the old tree) and limited to a window that ends a few
-//    lines after the cursor, so it costs about what a keystroke's reparse costs even
-//    in a 10,000-line file, and a suggestion that unbalances the lexer (an unclosed
-//    bracket in Python) re-lexes the window, never the rest of the file.
+//    ts_tree_edit, parse with the old tree, the text read in place) and limited to a
+//    window a few lines past the cursor (tree-sitter's included ranges), so it costs a
+//    fraction of a keystroke's reparse even in a 10,000-line file, and a suggestion that
+//    changes how the rest of the file lexes re-lexes the window, never the file. The
+//    suggestions that cannot parse for lexical reasons (an unclosed bracket or string)
+//    never get here: Shaping.cpp knows them from the bracket scan.
 //
-//   SuggestionParser parser(document, offset);               // per request; O(1)
+//   SuggestionParser parser(document, offset, leftOpen);      // per request; O(1)
 //   SuggestionVerdict v = parser.check(document, "return x\n\ndef g():");
 //   if (v.unitEnd) text.resize(*v.unitEnd);                   // the block ended there
 //   if (!v.clean) ...                                          // it adds a syntax error
@@ -61,35 +63,38 @@ struct SuggestionVerdict {
 
 class SuggestionParser {
 public:
-    SuggestionParser(const Document& document, size_t offset);
+    // `leftOpen`: how many brackets open at the cursor nothing after it closes
+    // (openBracketsAt); their closers may be missing before and after.
+    SuggestionParser(const Document& document, size_t offset, size_t leftOpen = 0);
     ~SuggestionParser();
     SuggestionParser(const SuggestionParser&) = delete;
     SuggestionParser& operator=(const SuggestionParser&) = delete;
 
     bool enabled() const { return base_ != nullptr; }
-    // Parses the original window once (checks do it on first use otherwise): a caller can
-    // do it while the model is still thinking.
+    // Parses the original window and reads its errors (the first check does it
+    // otherwise): a caller can do it while the model is still thinking.
     void prepare(const Document& document) const;
     SuggestionVerdict check(const Document& document, std::string_view suggestion) const;
 
-    // How many parses were run (the baseline included): for tests and benchmarks.
+    // How many re-parses were run: for tests and benchmarks.
     size_t parses() const { return parses_; }
 
 private:
+    bool sameDocument(const Document& document) const;
+
     const void* documentId_ = nullptr;  // the Document the parser was made for...
     int64_t version_ = 0;               // ...at this version
     size_t offset_ = 0;
-    size_t windowEnd_ = 0;              // the original text is parsed up to here
+    size_t leftOpenAtCursor_ = 0;
+    size_t windowEnd_ = 0;              // the text is parsed up to here
     TSTree* base_ = nullptr;            // the document's tree, copied
-    mutable TSTree* window_ = nullptr;  // the tree of the original window
-    mutable size_t windowErrors_ = 0;
-    mutable std::vector<uint32_t> windowErrorStarts_;  // where they start, in order
-    size_t leftOpenAtCursor_ = 0;  // brackets open at the cursor that nothing after it closes
     mutable TSParser* parser_ = nullptr;
+    mutable TSTree* window_ = nullptr;  // the original window's tree
+    mutable size_t windowErrors_ = 0;
+    mutable std::vector<uint32_t> windowErrorStarts_;  // where its errors start, in order
     mutable size_t parses_ = 0;
     mutable std::string lastSuggestion_;  // the last check, remembered: partial results repeat
     mutable SuggestionVerdict lastVerdict_;
-    bool sameDocument(const Document& document) const;
 };
 
 } // namespace flint

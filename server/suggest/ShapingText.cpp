@@ -25,8 +25,9 @@ size_t utf8Length(unsigned char lead) {
 // and `...` are strings; '...' only as a character literal ('x', '\n'), since a lone
 // quote is as often a lifetime or an apostrophe; // and /* */ are comments, and so is
 // # followed by a space or another # (a Python or shell comment, not #include or #[).
+// Returns true when `s` ends inside a string or a block comment.
 template <class OnBracket>
-void forEachBracket(std::string_view s, OnBracket&& onBracket) {
+bool forEachBracket(std::string_view s, OnBracket&& onBracket) {
     enum class State { Code, String, LineComment, BlockComment } state = State::Code;
     char quote = 0;
     for (size_t i = 0; i < s.size(); ++i) {
@@ -55,7 +56,7 @@ void forEachBracket(std::string_view s, OnBracket&& onBracket) {
             } else if (c == '#' && (next == ' ' || next == '\t' || next == '#' || next == '\n' || next == '\0')) {
                 state = State::LineComment;
             } else if ((isOpener(c) || isCloser(c)) && !onBracket(i, c)) {
-                return;
+                return false;
             }
             break;
         case State::String:
@@ -73,6 +74,7 @@ void forEachBracket(std::string_view s, OnBracket&& onBracket) {
             break;
         }
     }
+    return state == State::String || state == State::BlockComment;
 }
 
 bool hasAlnum(std::string_view s) {
@@ -164,6 +166,16 @@ BracketCut cutAtForeignCloser(std::string_view suggestion, const std::vector<Ope
         return false;
     });
     return cut;
+}
+
+bool leavesOpen(std::string_view suggestion) {
+    std::vector<char> own;
+    const bool inLiteral = forEachBracket(suggestion, [&](size_t, char c) {
+        if (isOpener(c)) own.push_back(c);
+        else if (!own.empty() && pairs(own.back(), c)) own.pop_back();
+        return true;
+    });
+    return inLiteral || !own.empty();
 }
 
 std::string_view trimSuffixOverlap(std::string_view s, std::string_view suffix, bool complete,

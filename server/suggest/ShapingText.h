@@ -46,6 +46,11 @@ struct BracketCut {
 };
 BracketCut cutAtForeignCloser(std::string_view suggestion, const std::vector<OpenBracket>& open);
 
+// True when `suggestion` leaves one of its own brackets open, or ends inside a string or
+// a block comment: then it cannot parse with the text after it (and re-parsing it would
+// make tree-sitter re-lex everything after the cursor).
+bool leavesOpen(std::string_view suggestion);
+
 // Removes the longest tail of `s` that the text after the cursor starts with. A final
 // result keeps a one-character overlap unless it is closing punctuation; a partial
 // one holds back any overlap (the final may still drop it). A tail is never trimmed
