@@ -165,7 +165,8 @@ void registerInlineCompletion(ServerContext& ctx) {
             *shown = next;
             notifyPartial(ctx, *flight, next, false, "model");
             // The standard response goes out once the first line is complete.
-            if (const size_t eol = next.find('\n'); eol != std::string::npos && flight->reply && !flight->reply->replied())
+            if (const size_t eol = next.find('\n');
+                (eol != std::string::npos || step.lineDone) && flight->reply && !flight->reply->replied())
                 flight->reply->result(items(next.substr(0, eol), flight->range));
         });
         site->prepare(*doc);  // the original text's window parse, while the model thinks

@@ -24,6 +24,7 @@ struct Draft {
     bool settled = false;
     bool openLine = false;  // its last line is still arriving (no newline after it yet)
     bool openWord = false;  // and its last word too (nothing after it yet)
+    std::string ruled;      // the text after the text rules, before their tails were held back
 };
 
 bool isWordByte(char c) {
@@ -40,10 +41,11 @@ Draft applyTextRules(std::string_view raw, const ShapingSite& site, bool complet
         s = stripFence(s, complete, &closed);
         draft.settled = closed;
     }
+    bool lineCut = false;
     if (site.options().singleLine) {
         if (const size_t eol = s.find('\n'); eol != std::string_view::npos) {
             s = s.substr(0, eol);
-            draft.settled = true;
+            draft.settled = lineCut = true;
         }
     }
     std::string text = reindent(s, site.linePrefix(), site.lineIndent(), site.indent());
@@ -56,8 +58,11 @@ Draft applyTextRules(std::string_view raw, const ShapingSite& site, bool complet
         draft.settled = true;
     }
     draft.text = std::string(trimTrailingSpace(trimSuffixOverlap(text, site.suffix(), complete, brackets)));
+    // (Single-line mode dropped the line break after the line: it is whole all the same.)
+    if (lineCut) text += '\n';
     draft.openLine = !complete && text.find('\n', draft.text.size()) == std::string::npos;
     draft.openWord = draft.openLine && draft.text.size() == text.size() && !text.empty() && isWordByte(text.back());
+    if (!complete) draft.ruled = std::move(text);
     return draft;
 }
 
@@ -132,6 +137,14 @@ Draft shape(std::string_view raw, const ShapingSite& site, const Document* docum
     return draft;
 }
 
+// Whether the last line of `text` is whole: in `ruled` (of which it is a prefix) only
+// spaces come before the next line break.
+bool lastLineDone(std::string_view text, std::string_view ruled) {
+    if (text.empty() || !ruled.starts_with(text)) return false;
+    const size_t next = ruled.find_first_not_of(" \t\r", text.size());
+    return next != std::string_view::npos && ruled[next] == '\n';
+}
+
 // The first non-blank line after the cursor line, from the suffix window.
 std::string firstLineBelow(std::string_view suffix) {
     size_t start = suffix.find('\n');
@@ -175,7 +188,8 @@ ShapingSite::ShapingSite(const Document& document, size_t offset, const Completi
 PartialSuggestion shapePartial(std::string_view raw, const ShapingSite& site, const Document* document,
                                std::string_view shown) {
     Draft draft = shape(raw, site, document, shown, false);
-    return {std::move(draft.text), draft.settled};
+    const bool lineDone = lastLineDone(draft.text, draft.ruled);
+    return {std::move(draft.text), draft.settled, lineDone};
 }
 
 std::string shapeSuggestion(std::string_view raw, const ShapingSite& site, const Document* document,

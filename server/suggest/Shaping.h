@@ -85,8 +85,9 @@ private:
 };
 
 struct PartialSuggestion {
-    std::string text;      // extends `shown`
-    bool settled = false;  // no further text from the model can change it: the stream may close
+    std::string text;       // extends `shown`
+    bool settled = false;   // no further text from the model can change it: the stream may close
+    bool lineDone = false;  // the text's last line is whole (a line break follows it in the reply)
 };
 
 // `document` is the one the site was made for, or null when it is gone (then only the

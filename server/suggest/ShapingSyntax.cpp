@@ -76,11 +76,14 @@ TSPoint advance(TSPoint at, std::string_view s) {
 
 struct Errors {
     size_t count = 0;              // ERROR and MISSING nodes
-    std::vector<uint32_t> starts;  // where each starts, in order
+    // Each as (where it starts << 16 | its symbol): an ERROR, or the token a MISSING stands for.
+    std::vector<uint64_t> keys;
     // Of those, MISSING closers of brackets opened before `openedBefore`: a block the user
     // left open, closed by nothing yet, wherever the parser puts the missing closer.
     std::vector<uint32_t> userUnclosedStarts;
 };
+
+uint64_t errorKey(uint32_t start, TSSymbol symbol) { return static_cast<uint64_t>(start) << 16 | symbol; }
 
 bool closesBracketOpenedBefore(TSNode missing, uint32_t before) {
     const std::string_view type = ts_node_type(missing);
@@ -106,7 +109,7 @@ Errors findErrors(TSNode root, uint32_t cursor) {
         bool descend = false;
         if (ts_node_is_error(node) || ts_node_is_missing(node)) {
             ++errors.count;
-            errors.starts.push_back(ts_node_start_byte(node));
+            errors.keys.push_back(errorKey(ts_node_start_byte(node), ts_node_symbol(node)));
             if (ts_node_is_missing(node) && closesBracketOpenedBefore(node, cursor))
                 errors.userUnclosedStarts.push_back(ts_node_start_byte(node));
         } else {
@@ -318,8 +321,8 @@ void SuggestionParser::prepare(const Document& document) const {
     if (!window_) return;
     Errors errors = findErrors(ts_tree_root_node(window_), static_cast<uint32_t>(offset_));
     windowErrors_ = errors.count;
-    windowErrorStarts_ = std::move(errors.starts);
-    std::sort(windowErrorStarts_.begin(), windowErrorStarts_.end());
+    windowErrorKeys_ = std::move(errors.keys);
+    std::sort(windowErrorKeys_.begin(), windowErrorKeys_.end());
 }
 
 SuggestionVerdict SuggestionParser::check(const Document& document, std::string_view suggestion) const {
@@ -354,21 +357,23 @@ SuggestionVerdict SuggestionParser::check(const Document& document, std::string_
         verdict.clean = false;
     } else {
         const TSNode root = ts_tree_root_node(parsed);
-        // Every error must be one the window had, at the same place: before the cursor the
-        // texts are the same; past the suggestion they are shifted by its length; inside it,
-        // any error is its own. (Counting alone is not enough: a suggestion may fix the
-        // user's unfinished line and break something else, and error recovery may move an
-        // error to where the statement began.) One exception: the closer of a bracket the
-        // user opened and left open is missing before and after, but the parser may put it
-        // elsewhere once the suggestion is in.
+        // Every error must be one the window had, of the same kind at the same place: before
+        // the cursor the texts are the same; past the suggestion they are shifted by its
+        // length; inside it, any error is its own. (Counting alone is not enough: a
+        // suggestion may fix the user's unfinished line and break something else, and error
+        // recovery may move an error to where the statement began.) One exception: the
+        // closer of a bracket the user opened and left open is missing before and after, but
+        // the parser may put it elsewhere once the suggestion is in.
         const Errors errors = findErrors(root, c);
         const uint32_t length = static_cast<uint32_t>(suggestion.size());
-        auto had = [&](uint32_t start) {
-            return std::binary_search(windowErrorStarts_.begin(), windowErrorStarts_.end(), start);
+        auto had = [&](uint32_t start, uint64_t key) {
+            return std::binary_search(windowErrorKeys_.begin(), windowErrorKeys_.end(),
+                                      errorKey(start, static_cast<TSSymbol>(key & 0xFFFF)));
         };
         size_t leftOpen = 0;
-        for (uint32_t start : errors.starts) {
-            const bool known = start <= c ? had(start) : start >= insertedEnd && had(start - length);
+        for (uint64_t key : errors.keys) {
+            const uint32_t start = static_cast<uint32_t>(key >> 16);
+            const bool known = start <= c ? had(start, key) : start >= insertedEnd && had(start - length, key);
             if (known) continue;
             if (start >= insertedEnd && leftOpen < leftOpenAtCursor_ &&
                 std::binary_search(errors.userUnclosedStarts.begin(), errors.userUnclosedStarts.end(), start)) {

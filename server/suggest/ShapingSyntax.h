@@ -53,7 +53,8 @@ std::optional<std::vector<OpenBracket>> openBracketsAt(const Document& document,
 struct SuggestionVerdict {
     bool parsed = false;  // false: no tree, or the document is not the one the parser was made for
     // The suggestion adds no syntax error (ERROR or MISSING node): every error in the
-    // window was in the original window, at the same place (shifted past the suggestion),
+    // window was in the original window, of the same kind at the same place (shifted past
+    // the suggestion),
     // or is the missing closer of a bracket the user opened before the cursor and left open.
     bool clean = true;
     // Where the innermost unit that began before the cursor and holds the suggestion's
@@ -91,7 +92,7 @@ private:
     mutable TSParser* parser_ = nullptr;
     mutable TSTree* window_ = nullptr;  // the original window's tree
     mutable size_t windowErrors_ = 0;
-    mutable std::vector<uint32_t> windowErrorStarts_;  // where its errors start, in order
+    mutable std::vector<uint64_t> windowErrorKeys_;  // its errors: where each starts and its kind, in order
     mutable size_t parses_ = 0;
     mutable std::string lastSuggestion_;  // the last check, remembered: partial results repeat
     mutable SuggestionVerdict lastVerdict_;

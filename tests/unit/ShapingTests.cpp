@@ -246,6 +246,28 @@ TEST_CASE("shaping re-parse: the suggestion stops where the unit the cursor is i
     CHECK(step.settled);
 }
 
+TEST_CASE("shaping: a partial result says when its last line is whole (the standard response can go)") {
+    const Cursor c = at("python", "def f(x):\n    <|cursor|>\n");
+    const ShapingSite site = c.site();
+    PartialSuggestion step = shapePartial("y = x + 1", site, c.doc.get(), "");
+    CHECK(step.text.empty());  // a new line is shown once it is whole
+    CHECK_FALSE(step.lineDone);
+    step = shapePartial("y = x + 1\n    ret", site, c.doc.get(), "");
+    CHECK(step.text == "y = x + 1");
+    CHECK(step.lineDone);
+    // Code before the cursor on its line: the first line streams by words.
+    const Cursor mid = at("python", "def f(x):\n    y = <|cursor|>\n");
+    const ShapingSite midSite = mid.site();
+    // The open word is held back; what is before it leaves the user's unfinished line as
+    // unfinished as it was (no error added), so it shows.
+    step = shapePartial("x + 1 if x else", midSite, mid.doc.get(), "");
+    CHECK(step.text == "x + 1 if x");
+    CHECK_FALSE(step.lineDone);
+    step = shapePartial("x + 1 if x else 0\n", midSite, mid.doc.get(), step.text);
+    CHECK(step.text == "x + 1 if x else 0");
+    CHECK(step.lineDone);
+}
+
 TEST_CASE("shaping re-parse: a suggestion that adds a syntax error is cut back to a clean line, or dropped") {
     const Cursor py = at("python", "def area(r):\n    <|cursor|>\n\nprint(area(2))\n");
     CHECK(py.shape("return 3.14 * r r").empty());
