@@ -44,8 +44,8 @@ namespace flint {
 class Document;
 
 struct ShapingOptions {
-    bool singleLine = false;  // one line only (wantsSingleLine)
-    bool fromChat = false;    // the reply came from a chat model (may be fenced)
+    bool singleLine = false; // one line only (wantsSingleLine)
+    bool fromChat = false;   // the reply came from a chat model (may be fenced)
 };
 
 // Single-line when the rest of the cursor's line holds more than closing punctuation,
@@ -58,7 +58,8 @@ bool wantsSingleLine(const Document& document, size_t offset, const CompletionCo
 // (cheap: a few lookups in the tree, a copy of the tree's root).
 class ShapingSite {
 public:
-    ShapingSite(const Document& document, size_t offset, const CompletionContext& context, ShapingOptions options);
+    ShapingSite(const Document& document, size_t offset, const CompletionContext& context,
+                ShapingOptions options);
 
     const ShapingOptions& options() const { return options_; }
     const std::string& linePrefix() const { return linePrefix_; }
@@ -76,24 +77,24 @@ private:
     ShapingOptions options_;
     std::string linePrefix_;
     std::string lineSuffix_;
-    std::string lineIndent_;  // leading whitespace of the cursor line
+    std::string lineIndent_; // leading whitespace of the cursor line
     std::string suffix_;
-    std::string nextLine_;    // the first non-blank line below the cursor line
+    std::string nextLine_; // the first non-blank line below the cursor line
     std::vector<OpenBracket> brackets_;
     IndentStyle indent_;
     SuggestionParser parser_;
 };
 
 struct PartialSuggestion {
-    std::string text;       // extends `shown`
-    bool settled = false;   // no further text from the model can change it: the stream may close
-    bool lineDone = false;  // the text's last line is whole (a line break follows it in the reply)
+    std::string text;      // extends `shown`
+    bool settled = false;  // no further text from the model can change it: the stream may close
+    bool lineDone = false; // the text's last line is whole (a line break follows it in the reply)
 };
 
 // `document` is the one the site was made for, or null when it is gone (then only the
 // text rules apply). `shown` is the text last shown for this request.
-PartialSuggestion shapePartial(std::string_view raw, const ShapingSite& site, const Document* document,
-                               std::string_view shown);
+PartialSuggestion shapePartial(std::string_view raw, const ShapingSite& site,
+                               const Document* document, std::string_view shown);
 std::string shapeSuggestion(std::string_view raw, const ShapingSite& site, const Document* document,
                             std::string_view shown = {});
 

@@ -12,13 +12,18 @@ std::string_view leadingSpace(std::string_view line) {
     return line.substr(0, n == std::string_view::npos ? line.size() : n);
 }
 
-bool blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
+bool blank(std::string_view line) {
+    return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
 
-int tabColumns(const IndentStyle& style) { return style.tabs ? 4 : style.width; }
+int tabColumns(const IndentStyle& style) {
+    return style.tabs ? 4 : style.width;
+}
 
 int columns(std::string_view space, const IndentStyle& style) {
     int n = 0;
-    for (char c : space) n += c == '\t' ? tabColumns(style) : 1;
+    for (char c : space)
+        n += c == '\t' ? tabColumns(style) : 1;
     return n;
 }
 
@@ -26,7 +31,8 @@ int columns(std::string_view space, const IndentStyle& style) {
 int levelOf(std::string_view indent, const IndentStyle& style) {
     if (style.tabs) {
         int tabs = 0;
-        for (char c : indent) tabs += c == '\t';
+        for (char c : indent)
+            tabs += c == '\t';
         return tabs;
     }
     return columns(indent, style) / style.width;
@@ -89,8 +95,8 @@ IndentStyle detectIndentStyle(std::string_view before, std::string_view cursorLi
     return style;
 }
 
-std::string reindent(std::string_view s, std::string_view linePrefix, std::string_view cursorLineIndent,
-                     const IndentStyle& style) {
+std::string reindent(std::string_view s, std::string_view linePrefix,
+                     std::string_view cursorLineIndent, const IndentStyle& style) {
     std::string out;
     out.reserve(s.size());
     const bool atIndent = blank(linePrefix);
@@ -120,7 +126,8 @@ std::string reindent(std::string_view s, std::string_view linePrefix, std::strin
                 } else {
                     int dropped = 0;
                     size_t n = 0;
-                    while (n < lead.size() && dropped < typed) dropped += lead[n++] == '\t' ? tabColumns(style) : 1;
+                    while (n < lead.size() && dropped < typed)
+                        dropped += lead[n++] == '\t' ? tabColumns(style) : 1;
                     text.remove_prefix(n);
                 }
             }
@@ -148,7 +155,8 @@ std::string reindent(std::string_view s, std::string_view linePrefix, std::strin
                     levels = cols / spaceWidth;
                     rest = cols % spaceWidth;
                 }
-                out += style.tabs ? std::string(levels, '\t') : std::string(levels * style.width, ' ');
+                out +=
+                    style.tabs ? std::string(levels, '\t') : std::string(levels * style.width, ' ');
                 out += std::string(rest, ' ');
                 out += text.substr(lead.size());
             } else {

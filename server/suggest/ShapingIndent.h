@@ -16,8 +16,8 @@
 namespace flint {
 
 struct IndentStyle {
-    bool tabs = false;  // the document indents with tabs
-    int width = 4;      // columns per level when it indents with spaces
+    bool tabs = false; // the document indents with tabs
+    int width = 4;     // columns per level when it indents with spaces
 };
 
 // `before` is the text before the cursor (a window is enough); `cursorLineIndent` the
@@ -26,7 +26,7 @@ IndentStyle detectIndentStyle(std::string_view before, std::string_view cursorLi
 
 // `linePrefix` is the cursor line up to the cursor (the suggestion's first line continues
 // it); `cursorLineIndent` its leading whitespace.
-std::string reindent(std::string_view suggestion, std::string_view linePrefix, std::string_view cursorLineIndent,
-                     const IndentStyle& style);
+std::string reindent(std::string_view suggestion, std::string_view linePrefix,
+                     std::string_view cursorLineIndent, const IndentStyle& style);
 
 } // namespace flint

@@ -3,9 +3,8 @@
 #include "workspace/Document.h"
 #include "workspace/Language.h"
 
-#include <tree_sitter/api.h>
-
 #include <algorithm>
+#include <tree_sitter/api.h>
 
 namespace flint {
 
@@ -26,9 +25,15 @@ constexpr uint32_t kParseChecks = 2000;
 // being written at the end of a file); only those this close to the cursor are read.
 constexpr uint32_t kRecentBytes = 4096;
 
-bool isOpenerType(std::string_view type) { return !type.empty() && std::string_view("([{").find(type.back()) != std::string_view::npos; }
-bool isCloserType(std::string_view type) { return !type.empty() && std::string_view(")]}").find(type.front()) != std::string_view::npos; }
-char closerFor(char open) { return open == '(' ? ')' : open == '[' ? ']' : '}'; }
+bool isOpenerType(std::string_view type) {
+    return !type.empty() && std::string_view("([{").find(type.back()) != std::string_view::npos;
+}
+bool isCloserType(std::string_view type) {
+    return !type.empty() && std::string_view(")]}").find(type.front()) != std::string_view::npos;
+}
+char closerFor(char open) {
+    return open == '(' ? ')' : open == '[' ? ']' : '}';
+}
 
 // Text made of three pieces laid end to end: before the cursor, the suggestion, and
 // after the cursor. Nothing is copied.
@@ -50,10 +55,13 @@ const char* readPieces(void* payload, uint32_t byte, TSPoint, uint32_t* bytesRea
     return "";
 }
 
-bool outOfChecks(TSParseState* state) { return --*static_cast<uint32_t*>(state->payload) == 0; }
+bool outOfChecks(TSParseState* state) {
+    return --*static_cast<uint32_t*>(state->payload) == 0;
+}
 
 // Parses the text of `pieces` up to `end` (a byte and its point), reusing `old`.
-TSTree* parseWithin(TSParser* parser, const TSTree* old, const Pieces& pieces, uint32_t end, TSPoint endPoint) {
+TSTree* parseWithin(TSParser* parser, const TSTree* old, const Pieces& pieces, uint32_t end,
+                    TSPoint endPoint) {
     const TSRange range{{0, 0}, endPoint, 0, end};
     ts_parser_set_included_ranges(parser, &range, 1);
     TSInput input{const_cast<Pieces*>(&pieces), &readPieces, TSInputEncodingUTF8, nullptr};
@@ -64,18 +72,21 @@ TSTree* parseWithin(TSParser* parser, const TSTree* old, const Pieces& pieces, u
     return tree;
 }
 
-TSPoint toPoint(BytePoint p) { return {p.row, p.column}; }
+TSPoint toPoint(BytePoint p) {
+    return {p.row, p.column};
+}
 
 // Where `s` ends when it starts at `at` (rows counted at '\n', as tree-sitter counts).
 TSPoint advance(TSPoint at, std::string_view s) {
     const size_t lastNewline = s.rfind('\n');
-    if (lastNewline == std::string_view::npos) return {at.row, at.column + static_cast<uint32_t>(s.size())};
+    if (lastNewline == std::string_view::npos)
+        return {at.row, at.column + static_cast<uint32_t>(s.size())};
     return {at.row + static_cast<uint32_t>(std::count(s.begin(), s.end(), '\n')),
             static_cast<uint32_t>(s.size() - lastNewline - 1)};
 }
 
 struct Errors {
-    size_t count = 0;              // ERROR and MISSING nodes
+    size_t count = 0; // ERROR and MISSING nodes
     // Each as (where it starts << 16 | its symbol): an ERROR, or the token a MISSING stands for.
     std::vector<uint64_t> keys;
     // Of those, MISSING closers of brackets opened before `openedBefore`: a block the user
@@ -83,7 +94,9 @@ struct Errors {
     std::vector<uint32_t> userUnclosedStarts;
 };
 
-uint64_t errorKey(uint32_t start, TSSymbol symbol) { return static_cast<uint64_t>(start) << 16 | symbol; }
+uint64_t errorKey(uint32_t start, TSSymbol symbol) {
+    return static_cast<uint64_t>(start) << 16 | symbol;
+}
 
 bool closesBracketOpenedBefore(TSNode missing, uint32_t before) {
     const std::string_view type = ts_node_type(missing);
@@ -125,7 +138,9 @@ Errors findErrors(TSNode root, uint32_t cursor) {
     }
 }
 
-const Query* shapingQuery(const SyntaxTree& tree) { return tree.language().query(QueryKind::Shaping); }
+const Query* shapingQuery(const SyntaxTree& tree) {
+    return tree.language().query(QueryKind::Shaping);
+}
 
 // Applies the bracket tokens of a subtree before the cursor to `open` (outermost first):
 // a subtree with errors may leave an opener unclosed (its closer MISSING), as a function
@@ -140,8 +155,11 @@ void applyBracketsOf(TSNode node, std::vector<OpenBracket>& open) {
         if (ts_node_child_count(n) == 0) {
             const std::string_view type = ts_node_type(n);
             if (!ts_node_is_missing(n)) {
-                if (isOpenerType(type)) open.push_back({type.back(), false});
-                else if (isCloserType(type) && !open.empty() && closerFor(open.back().open) == type.front()) open.pop_back();
+                if (isOpenerType(type))
+                    open.push_back({type.back(), false});
+                else if (isCloserType(type) && !open.empty() &&
+                         closerFor(open.back().open) == type.front())
+                    open.pop_back();
             }
         } else if (ts_tree_cursor_goto_first_child(&cursor)) {
             continue;
@@ -167,23 +185,30 @@ std::optional<bool> syntaxWantsSingleLine(const Document& document, size_t offse
     const std::string& text = document.text().str();
     offset = std::min(offset, text.size());
     const size_t lineStart = document.text().lineStart(document.text().lineOf(offset));
-    const std::string_view linePrefix = std::string_view(text).substr(lineStart, offset - lineStart);
+    const std::string_view linePrefix =
+        std::string_view(text).substr(lineStart, offset - lineStart);
     const size_t last = linePrefix.find_last_not_of(" \t");
-    if (last == std::string_view::npos) return false;  // a blank line: a block may follow
-    const uint32_t b = static_cast<uint32_t>(lineStart + last);  // the last character before the cursor
+    if (last == std::string_view::npos) return false; // a blank line: a block may follow
+    const uint32_t b =
+        static_cast<uint32_t>(lineStart + last); // the last character before the cursor
 
     bool inLineComment = false, afterOpener = false, afterStatement = false;
     query->forEachMatch(tree->root(), text, b, b + 1, [&](const QueryMatch& match) {
         for (const TSQueryCapture& capture : match.captures) {
             const std::string_view name = match.query->captureName(capture.index);
-            const uint32_t start = ts_node_start_byte(capture.node), end = ts_node_end_byte(capture.node);
-            if (name == "singleline" && start < offset && offset <= end) inLineComment = true;
-            else if (name == "opener" && end == b + 1) afterOpener = true;
-            else if (name == "unit" && end == b + 1 && !ts_node_has_error(capture.node)) afterStatement = true;
+            const uint32_t start = ts_node_start_byte(capture.node),
+                           end = ts_node_end_byte(capture.node);
+            if (name == "singleline" && start < offset && offset <= end)
+                inLineComment = true;
+            else if (name == "opener" && end == b + 1)
+                afterOpener = true;
+            else if (name == "unit" && end == b + 1 && !ts_node_has_error(capture.node))
+                afterStatement = true;
         }
     });
     if (inLineComment) return true;
-    if (std::string_view("([{").find(text[b]) != std::string_view::npos || afterOpener) return false;
+    if (std::string_view("([{").find(text[b]) != std::string_view::npos || afterOpener)
+        return false;
     // After a complete statement the next one may follow; after an operator, a keyword or
     // an unfinished expression, the line is what is missing.
     return !afterStatement;
@@ -204,9 +229,10 @@ std::optional<std::vector<OpenBracket>> openBracketsAt(const Document& document,
     TSTreeCursor cursor = ts_tree_cursor_new(node);
     for (;;) {
         std::vector<OpenBracket> level;
-        size_t closedAfter = 0;  // how many of `level` (from its innermost) are closed after the cursor
+        size_t closedAfter =
+            0; // how many of `level` (from its innermost) are closed after the cursor
         bool closingDone = false;
-        std::vector<char> after;  // brackets opened after the cursor at this level
+        std::vector<char> after; // brackets opened after the cursor at this level
         TSNode next{};
         bool descend = false;
         uint32_t lastStart = 0, lastEnd = 0;
@@ -230,17 +256,23 @@ std::optional<std::vector<OpenBracket>> openBracketsAt(const Document& document,
             if (ts_node_is_missing(child)) return;
             const std::string_view type = ts_node_type(child);
             if (end <= c) {
-                if (isOpenerType(type)) level.push_back({type.back(), false});
-                else if (isCloserType(type) && !level.empty() && closerFor(level.back().open) == type.front()) level.pop_back();
+                if (isOpenerType(type))
+                    level.push_back({type.back(), false});
+                else if (isCloserType(type) && !level.empty() &&
+                         closerFor(level.back().open) == type.front())
+                    level.pop_back();
             } else if (start >= c && !closingDone) {
                 if (isOpenerType(type)) {
                     after.push_back(type.back());
                 } else if (isCloserType(type)) {
                     if (!after.empty()) {
-                        if (closerFor(after.back()) == type.front()) after.pop_back();
-                        else closingDone = true;
+                        if (closerFor(after.back()) == type.front())
+                            after.pop_back();
+                        else
+                            closingDone = true;
                     } else if (closedAfter < level.size() &&
-                               closerFor(level[level.size() - 1 - closedAfter].open) == type.front()) {
+                               closerFor(level[level.size() - 1 - closedAfter].open) ==
+                                   type.front()) {
                         level[level.size() - 1 - closedAfter].closedAfter = true;
                         ++closedAfter;
                     } else {
@@ -258,7 +290,8 @@ std::optional<std::vector<OpenBracket>> openBracketsAt(const Document& document,
             visit(ts_tree_cursor_current_node(&cursor));
         // From the children just before the cursor, through the one holding it, to a few after.
         ts_tree_cursor_reset(&cursor, node);
-        if (ts_tree_cursor_goto_first_child_for_byte(&cursor, c > kRecentBytes ? c - kRecentBytes : 0) >= 0) {
+        if (ts_tree_cursor_goto_first_child_for_byte(&cursor, c > kRecentBytes ? c - kRecentBytes
+                                                                               : 0) >= 0) {
             int afterCursor = 0;
             do {
                 const TSNode child = ts_tree_cursor_current_node(&cursor);
@@ -307,7 +340,8 @@ SuggestionParser::~SuggestionParser() {
 }
 
 bool SuggestionParser::sameDocument(const Document& document) const {
-    return base_ && &document == documentId_ && document.version() == version_ && !document.parsePending();
+    return base_ && &document == documentId_ && document.version() == version_ &&
+           !document.parsePending();
 }
 
 void SuggestionParser::prepare(const Document& document) const {
@@ -316,7 +350,8 @@ void SuggestionParser::prepare(const Document& document) const {
     ts_parser_set_language(parser_, document.syntax()->language().grammar());
     const Text& text = document.text();
     const Pieces pieces{{text.str(), {}, {}}};
-    window_ = parseWithin(parser_, base_, pieces, static_cast<uint32_t>(windowEnd_), toPoint(text.pointAt(windowEnd_)));
+    window_ = parseWithin(parser_, base_, pieces, static_cast<uint32_t>(windowEnd_),
+                          toPoint(text.pointAt(windowEnd_)));
     ++parses_;
     if (!window_) return;
     Errors errors = findErrors(ts_tree_root_node(window_), static_cast<uint32_t>(offset_));
@@ -325,7 +360,8 @@ void SuggestionParser::prepare(const Document& document) const {
     std::sort(windowErrorKeys_.begin(), windowErrorKeys_.end());
 }
 
-SuggestionVerdict SuggestionParser::check(const Document& document, std::string_view suggestion) const {
+SuggestionVerdict SuggestionParser::check(const Document& document,
+                                          std::string_view suggestion) const {
     if (!sameDocument(document)) return {};
     if (lastVerdict_.parsed && suggestion == lastSuggestion_) return lastVerdict_;
     prepare(document);
@@ -341,11 +377,13 @@ SuggestionVerdict SuggestionParser::check(const Document& document, std::string_
     const TSInputEdit insert{c, c, insertedEnd, at, at, insertedAt};
     ts_tree_edit(tree, &insert);
     // The window's end, moved by the suggestion.
-    const uint32_t end = static_cast<uint32_t>(windowEnd_) + static_cast<uint32_t>(suggestion.size());
+    const uint32_t end =
+        static_cast<uint32_t>(windowEnd_) + static_cast<uint32_t>(suggestion.size());
     const TSPoint windowPoint = toPoint(text.pointAt(windowEnd_));
-    const TSPoint endPoint = windowPoint.row == at.row
-                                 ? TSPoint{insertedAt.row, insertedAt.column + (windowPoint.column - at.column)}
-                                 : TSPoint{windowPoint.row + (insertedAt.row - at.row), windowPoint.column};
+    const TSPoint endPoint =
+        windowPoint.row == at.row
+            ? TSPoint{insertedAt.row, insertedAt.column + (windowPoint.column - at.column)}
+            : TSPoint{windowPoint.row + (insertedAt.row - at.row), windowPoint.column};
     const Pieces pieces{{all.substr(0, c), suggestion, all.substr(c)}};
     TSTree* parsed = parseWithin(parser_, tree, pieces, end, endPoint);
     ts_tree_delete(tree);
@@ -373,10 +411,12 @@ SuggestionVerdict SuggestionParser::check(const Document& document, std::string_
         size_t leftOpen = 0;
         for (uint64_t key : errors.keys) {
             const uint32_t start = static_cast<uint32_t>(key >> 16);
-            const bool known = start <= c ? had(start, key) : start >= insertedEnd && had(start - length, key);
+            const bool known =
+                start <= c ? had(start, key) : start >= insertedEnd && had(start - length, key);
             if (known) continue;
             if (start >= insertedEnd && leftOpen < leftOpenAtCursor_ &&
-                std::binary_search(errors.userUnclosedStarts.begin(), errors.userUnclosedStarts.end(), start)) {
+                std::binary_search(errors.userUnclosedStarts.begin(),
+                                   errors.userUnclosedStarts.end(), start)) {
                 ++leftOpen;
                 continue;
             }
@@ -395,7 +435,8 @@ SuggestionVerdict SuggestionParser::check(const Document& document, std::string_
             query->forEachMatch(root, {}, probe, probe + 1, [&](const QueryMatch& match) {
                 for (const TSQueryCapture& capture : match.captures) {
                     if (match.query->captureName(capture.index) != "unit") continue;
-                    const uint32_t start = ts_node_start_byte(capture.node), end = ts_node_end_byte(capture.node);
+                    const uint32_t start = ts_node_start_byte(capture.node),
+                                   end = ts_node_end_byte(capture.node);
                     if (start >= c || end <= probe) continue;
                     if (!found || start > bestStart || (start == bestStart && end < bestEnd)) {
                         bestStart = start;

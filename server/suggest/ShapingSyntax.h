@@ -51,7 +51,7 @@ std::optional<bool> syntaxWantsSingleLine(const Document& document, size_t offse
 std::optional<std::vector<OpenBracket>> openBracketsAt(const Document& document, size_t offset);
 
 struct SuggestionVerdict {
-    bool parsed = false;  // false: no tree, or the document is not the one the parser was made for
+    bool parsed = false; // false: no tree, or the document is not the one the parser was made for
     // The suggestion adds no syntax error (ERROR or MISSING node): every error in the
     // window was in the original window, of the same kind at the same place (shifted past
     // the suggestion),
@@ -83,18 +83,19 @@ public:
 private:
     bool sameDocument(const Document& document) const;
 
-    const void* documentId_ = nullptr;  // the Document the parser was made for...
-    int64_t version_ = 0;               // ...at this version
+    const void* documentId_ = nullptr; // the Document the parser was made for...
+    int64_t version_ = 0;              // ...at this version
     size_t offset_ = 0;
     size_t leftOpenAtCursor_ = 0;
-    size_t windowEnd_ = 0;              // the text is parsed up to here
-    TSTree* base_ = nullptr;            // the document's tree, copied
+    size_t windowEnd_ = 0;   // the text is parsed up to here
+    TSTree* base_ = nullptr; // the document's tree, copied
     mutable TSParser* parser_ = nullptr;
-    mutable TSTree* window_ = nullptr;  // the original window's tree
+    mutable TSTree* window_ = nullptr; // the original window's tree
     mutable size_t windowErrors_ = 0;
-    mutable std::vector<uint64_t> windowErrorKeys_;  // its errors: where each starts and its kind, in order
+    mutable std::vector<uint64_t>
+        windowErrorKeys_; // its errors: where each starts and its kind, in order
     mutable size_t parses_ = 0;
-    mutable std::string lastSuggestion_;  // the last check, remembered: partial results repeat
+    mutable std::string lastSuggestion_; // the last check, remembered: partial results repeat
     mutable SuggestionVerdict lastVerdict_;
 };
 

@@ -19,7 +19,7 @@
 namespace flint {
 
 bool isBlank(std::string_view s);
-std::string_view trimTrailingSpace(std::string_view s);  // spaces, tabs, CR and LF
+std::string_view trimTrailingSpace(std::string_view s); // spaces, tabs, CR and LF
 
 // "```python\n...\n```" → "...": only when the fence wraps the reply. While streaming,
 // an unfinished fence line shows nothing and a possible closing fence is held back.
@@ -29,7 +29,7 @@ std::string_view stripFence(std::string_view s, bool complete, bool* closed = nu
 // A bracket open at the cursor, innermost first: `open` is '(', '[' or '{'.
 struct OpenBracket {
     char open = '(';
-    bool closedAfter = false;  // the text after the cursor closes it
+    bool closedAfter = false; // the text after the cursor closes it
 };
 
 // Brackets open at the end of `before` and which of them `after` closes, by a
@@ -40,7 +40,7 @@ std::vector<OpenBracket> scanOpenBrackets(std::string_view before, std::string_v
 // that closes a bracket the text after the cursor already closes (a duplicate), or
 // one that matches nothing open. Closers of brackets the suggestion opened are its own.
 struct BracketCut {
-    size_t keep = std::string_view::npos;      // npos: no cut
+    size_t keep = std::string_view::npos; // npos: no cut
     // For each closing bracket the suggestion paired with its own opener: (opener, closer) offsets.
     std::vector<std::pair<size_t, size_t>> ownPairs;
 };

@@ -19,15 +19,13 @@
 // keystroke) and writes JSON to the path given with --json.
 
 #include "Corpus.h"
-
 #include "context/CompletionContext.h"
 #include "suggest/Shaping.h"
 #include "support/Logging.h"
 #include "workspace/Document.h"
 
-#include <boost/json/serialize.hpp>
-
 #include <algorithm>
+#include <boost/json/serialize.hpp>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -58,7 +56,8 @@ struct Timer {
     Clock::time_point wall = Clock::now();
     double cpu = cpuMicros();
     Sample elapsed() const {
-        return {std::chrono::duration<double, std::micro>(Clock::now() - wall).count(), cpuMicros() - cpu};
+        return {std::chrono::duration<double, std::micro>(Clock::now() - wall).count(),
+                cpuMicros() - cpu};
     }
 };
 
@@ -75,7 +74,9 @@ Stats summarise(const std::vector<Sample>& samples) {
     }
     std::sort(wall.begin(), wall.end());
     std::sort(cpu.begin(), cpu.end());
-    auto at = [](const std::vector<double>& v, double q) { return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))]; };
+    auto at = [](const std::vector<double>& v, double q) {
+        return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
+    };
     return {at(wall, 0.5), at(wall, 0.99), at(cpu, 0.5), at(cpu, 0.99), samples.size()};
 }
 
@@ -83,16 +84,17 @@ struct Scenario {
     std::string language;
     std::string languageId;
     std::string text;
-    std::string anchorLine;  // the cursor goes at the end of the middle occurrence of this line
-    std::string reply;       // a multi-line reply that runs past its unit
-    std::string unbalanced;  // a reply with an unclosed bracket
+    std::string anchorLine; // the cursor goes at the end of the middle occurrence of this line
+    std::string reply;      // a multi-line reply that runs past its unit
+    std::string unbalanced; // a reply with an unclosed bracket
 };
 
 struct Result {
     std::string language;
     int lines = 0;
     std::string shaped;
-    Stats keystroke, site, window, final, request, partialParsing, partialAll, unbalanced, wholeFile;
+    Stats keystroke, site, window, final, request, partialParsing, partialAll, unbalanced,
+        wholeFile;
 };
 
 Result run(const Scenario& s, int iterations) {
@@ -101,12 +103,15 @@ Result run(const Scenario& s, int iterations) {
     Document doc("file:///bench/file." + s.language, s.languageId, 1, s.text);
     result.lines = static_cast<int>(doc.text().lineCount());
     uint32_t line = doc.text().lineCount() / 2;
-    while (doc.text().lineContent(line) != s.anchorLine) ++line;
+    while (doc.text().lineContent(line) != s.anchorLine)
+        ++line;
     const size_t offset = doc.text().lineContentEnd(line);
     const CompletionContext context = buildCompletionContext(doc, offset, {});
-    const ShapingOptions options{.singleLine = wantsSingleLine(doc, offset, context), .fromChat = false};
+    const ShapingOptions options{.singleLine = wantsSingleLine(doc, offset, context),
+                                 .fromChat = false};
 
-    std::vector<Sample> site, window, final, request, partialParsing, partialAll, unbalanced, keystroke, wholeFile;
+    std::vector<Sample> site, window, final, request, partialParsing, partialAll, unbalanced,
+        keystroke, wholeFile;
     for (int i = 0; i < iterations; ++i) {
         {
             const Timer all;
@@ -135,7 +140,8 @@ Result run(const Scenario& s, int iterations) {
         for (size_t n = 4; n < s.reply.size() + 4; n += 4) {
             const size_t parsesBefore = shaping.parser().parses();
             const Timer t;
-            const PartialSuggestion step = shapePartial(s.reply.substr(0, std::min(n, s.reply.size())), shaping, &doc, shown);
+            const PartialSuggestion step =
+                shapePartial(s.reply.substr(0, std::min(n, s.reply.size())), shaping, &doc, shown);
             const Sample sample = t.elapsed();
             partialAll.push_back(sample);
             if (shaping.parser().parses() > parsesBefore) partialParsing.push_back(sample);
@@ -149,7 +155,8 @@ Result run(const Scenario& s, int iterations) {
     // leaves the file valid: what typing mostly is), then deletes it.
     Document edited("file:///bench/edited." + s.language, s.languageId, 1, s.text);
     size_t typeAt = offset;
-    while (typeAt > 0 && !std::isalnum(static_cast<unsigned char>(s.text[typeAt - 1]))) --typeAt;
+    while (typeAt > 0 && !std::isalnum(static_cast<unsigned char>(s.text[typeAt - 1])))
+        --typeAt;
     const TextPosition at = edited.text().positionAt(typeAt, PositionEncoding::Utf8);
     const TextPosition cursorAt = edited.text().positionAt(offset, PositionEncoding::Utf8);
     int64_t version = 1;
@@ -168,7 +175,8 @@ Result run(const Scenario& s, int iterations) {
         const Timer t;
         edited.applyChanges({&insert, 1}, ++version, PositionEncoding::Utf8);
         wholeFile.push_back(t.elapsed());
-        const TextPosition end = edited.text().positionAt(offset + s.unbalanced.size(), PositionEncoding::Utf8);
+        const TextPosition end =
+            edited.text().positionAt(offset + s.unbalanced.size(), PositionEncoding::Utf8);
         const ContentChange remove{TextRange{cursorAt, end}, ""};
         edited.applyChanges({&remove, 1}, ++version, PositionEncoding::Utf8);
     }
@@ -185,8 +193,12 @@ Result run(const Scenario& s, int iterations) {
 }
 
 json::object toJson(const Stats& s, const Stats& baseline) {
-    return {{"median_us", s.median}, {"p99_us", s.p99}, {"cpu_median_us", s.cpuMedian}, {"cpu_p99_us", s.cpuP99},
-            {"samples", s.samples}, {"median_vs_keystroke", s.median / baseline.median},
+    return {{"median_us", s.median},
+            {"p99_us", s.p99},
+            {"cpu_median_us", s.cpuMedian},
+            {"cpu_p99_us", s.cpuP99},
+            {"samples", s.samples},
+            {"median_vs_keystroke", s.median / baseline.median},
             {"cpu_median_vs_keystroke", s.cpuMedian / baseline.cpuMedian}};
 }
 
@@ -198,30 +210,40 @@ int main(int argc, char** argv) {
     int iterations = 400;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if (arg == "--json" && i + 1 < argc) jsonPath = argv[++i];
-        else if (arg == "--iterations" && i + 1 < argc) iterations = std::stoi(argv[++i]);
+        if (arg == "--json" && i + 1 < argc)
+            jsonPath = argv[++i];
+        else if (arg == "--iterations" && i + 1 < argc)
+            iterations = std::stoi(argv[++i]);
     }
 
     const std::vector<Scenario> scenarios = {
         {"python", "python", pythonFile(10000), "        self.items = []",
-         "\n        self.count = 0\n        self.log = []\n\n    def reset(self):\n        self.size = 0\n        self.items = []\n",
+         "\n        self.count = 0\n        self.log = []\n\n    def reset(self):\n        "
+         "self.size = 0\n        self.items = []\n",
          "\n        self.items = [size,\n"},
         {"cpp", "cpp", cppFile(10000), "        if (amount > 0) size_ += amount;",
-         "\n        items_.push_back(amount);\n        return size_ * 2;\n    }\n\n    void reset() { size_ = 0; }\n",
+         "\n        items_.push_back(amount);\n        return size_ * 2;\n    }\n\n    void "
+         "reset() { size_ = 0; }\n",
          "\n        items_.push_back((amount;\n"},
     };
     std::vector<Result> results;
-    for (const Scenario& s : scenarios) results.push_back(run(s, iterations));
+    for (const Scenario& s : scenarios)
+        results.push_back(run(s, iterations));
 
-    std::printf("Output shaping on 10,000-line files, re-parse with the suggestion applied included.\n");
-    std::printf("Baseline in the same run: an incremental reparse of a one-character edit (keystroke).\n");
-    std::printf("Wall time, and this thread's CPU time (the difference is waiting for a core).\n\n");
-    std::printf("%-7s %-44s %9s %9s %9s %9s %8s\n", "file", "what", "median", "p99", "cpu p50", "cpu p99", "vs key");
+    std::printf(
+        "Output shaping on 10,000-line files, re-parse with the suggestion applied included.\n");
+    std::printf(
+        "Baseline in the same run: an incremental reparse of a one-character edit (keystroke).\n");
+    std::printf(
+        "Wall time, and this thread's CPU time (the difference is waiting for a core).\n\n");
+    std::printf("%-7s %-44s %9s %9s %9s %9s %8s\n", "file", "what", "median", "p99", "cpu p50",
+                "cpu p99", "vs key");
     json::array out;
     for (const Result& r : results) {
         auto row = [&](const char* what, const Stats& s) {
-            std::printf("%-7s %-44s %7.1fus %7.0fus %7.1fus %7.1fus %7.2fx\n", r.language.c_str(), what, s.median, s.p99,
-                        s.cpuMedian, s.cpuP99, s.cpuMedian / r.keystroke.cpuMedian);
+            std::printf("%-7s %-44s %7.1fus %7.0fus %7.1fus %7.1fus %7.2fx\n", r.language.c_str(),
+                        what, s.median, s.p99, s.cpuMedian, s.cpuP99,
+                        s.cpuMedian / r.keystroke.cpuMedian);
         };
         row("keystroke: reparse after a 1-char edit", r.keystroke);
         row("request: all of the three below", r.request);
@@ -233,16 +255,18 @@ int main(int argc, char** argv) {
         row("unbalanced reply: shaped (no parse needed)", r.unbalanced);
         row("unbalanced reply: whole-file reparse", r.wholeFile);
         std::printf("%-7s %-44s [%s]\n\n", "", "shaped reply", r.shaped.c_str());
-        out.push_back(json::object{{"file", r.language}, {"lines", r.lines},
-                                   {"keystroke_reparse", toJson(r.keystroke, r.keystroke)},
-                                   {"request", toJson(r.request, r.keystroke)},
-                                   {"site", toJson(r.site, r.keystroke)},
-                                   {"window_parse", toJson(r.window, r.keystroke)},
-                                   {"final_shaping", toJson(r.final, r.keystroke)},
-                                   {"partial_step_with_parse", toJson(r.partialParsing, r.keystroke)},
-                                   {"partial_step", toJson(r.partialAll, r.keystroke)},
-                                   {"unbalanced_shaped", toJson(r.unbalanced, r.keystroke)},
-                                   {"unbalanced_whole_file_reparse", toJson(r.wholeFile, r.keystroke)}});
+        out.push_back(
+            json::object{{"file", r.language},
+                         {"lines", r.lines},
+                         {"keystroke_reparse", toJson(r.keystroke, r.keystroke)},
+                         {"request", toJson(r.request, r.keystroke)},
+                         {"site", toJson(r.site, r.keystroke)},
+                         {"window_parse", toJson(r.window, r.keystroke)},
+                         {"final_shaping", toJson(r.final, r.keystroke)},
+                         {"partial_step_with_parse", toJson(r.partialParsing, r.keystroke)},
+                         {"partial_step", toJson(r.partialAll, r.keystroke)},
+                         {"unbalanced_shaped", toJson(r.unbalanced, r.keystroke)},
+                         {"unbalanced_whole_file_reparse", toJson(r.wholeFile, r.keystroke)}});
     }
     if (!jsonPath.empty()) {
         std::ofstream file(jsonPath);

@@ -7,7 +7,6 @@
 #include "workspace/Document.h"
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -22,7 +21,7 @@ constexpr std::string_view kCursor = "<|cursor|>";
 struct GoldenCase {
     std::string name;
     std::map<std::string, std::string> header;   // from:, mode:, language:
-    std::map<std::string, std::string> sections;  // document, reply, expected
+    std::map<std::string, std::string> sections; // document, reply, expected
 };
 
 std::string readFile(const std::filesystem::path& path) {
@@ -54,7 +53,8 @@ GoldenCase parseCase(const std::filesystem::path& path) {
             const size_t colon = line.find(':');
             if (colon != std::string::npos) {
                 const size_t value = line.find_first_not_of(' ', colon + 1);
-                c.header[line.substr(0, colon)] = value == std::string::npos ? "" : line.substr(value);
+                c.header[line.substr(0, colon)] =
+                    value == std::string::npos ? "" : line.substr(value);
             }
         }
         start = end + 1;
@@ -86,22 +86,29 @@ TEST_CASE("shaping golden cases, in one go and streamed") {
     for (const auto& path : files) {
         const GoldenCase golden = parseCase(path);
         INFO("case " << golden.name);
-        const std::string language =
-            golden.header.count("language") ? golden.header.at("language") : path.parent_path().filename().string();
+        const std::string language = golden.header.count("language")
+                                         ? golden.header.at("language")
+                                         : path.parent_path().filename().string();
         ++perLanguage[language];
         std::string source = golden.sections.at("document");
         const size_t offset = source.find(kCursor);
         REQUIRE(offset != std::string::npos);
         source.erase(offset, kCursor.size());
-        const std::string ext = language == "python" ? "py" : language == "javascript" ? "js"
-                              : language == "typescript" ? "ts" : language == "rust" ? "rs" : language;
+        const std::string ext = language == "python"       ? "py"
+                                : language == "javascript" ? "js"
+                                : language == "typescript" ? "ts"
+                                : language == "rust"       ? "rs"
+                                                           : language;
         Document doc("file:///golden/case." + ext, languageIdFor(language), 1, source);
         REQUIRE(doc.syntax());
         REQUIRE_FALSE(doc.parsePending());
         const CompletionContext context = buildCompletionContext(doc, offset, {});
         const bool single = wantsSingleLine(doc, offset, context);
-        if (golden.header.count("mode")) CHECK((single ? "single" : "multi") == golden.header.at("mode"));
-        const ShapingOptions options{.singleLine = single, .fromChat = golden.header.count("from") && golden.header.at("from") == "chat"};
+        if (golden.header.count("mode"))
+            CHECK((single ? "single" : "multi") == golden.header.at("mode"));
+        const ShapingOptions options{.singleLine = single,
+                                     .fromChat = golden.header.count("from") &&
+                                                 golden.header.at("from") == "chat"};
         const std::string& reply = golden.sections.at("reply");
         const std::string& expected = golden.sections.at("expected");
 
@@ -127,9 +134,11 @@ TEST_CASE("shaping golden cases, in one go and streamed") {
         CHECK(streamed.starts_with(shown));
         // A reply that adds a syntax error may keep, streamed, the clean text shown before
         // the error came (shown text is never taken back): the case says so in `streamed`.
-        CHECK(streamed == (golden.sections.count("streamed") ? golden.sections.at("streamed") : expected));
+        CHECK(streamed ==
+              (golden.sections.count("streamed") ? golden.sections.at("streamed") : expected));
     }
-    for (const char* language : {"python", "javascript", "typescript", "c", "cpp", "go", "rust", "java"}) {
+    for (const char* language :
+         {"python", "javascript", "typescript", "c", "cpp", "go", "rust", "java"}) {
         INFO(language);
         CHECK(perLanguage[language] >= 4);
     }

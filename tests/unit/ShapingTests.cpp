@@ -7,7 +7,6 @@
 #include "workspace/Document.h"
 
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <random>
 
@@ -26,7 +25,9 @@ struct Cursor {
     ShapingOptions options(bool chat = false) const {
         return {.singleLine = wantsSingleLine(*doc, offset, context), .fromChat = chat};
     }
-    ShapingSite site(bool chat = false) const { return ShapingSite(*doc, offset, context, options(chat)); }
+    ShapingSite site(bool chat = false) const {
+        return ShapingSite(*doc, offset, context, options(chat));
+    }
     std::string shape(std::string_view reply, bool chat = false) const {
         const ShapingSite s = site(chat);
         return shapeSuggestion(reply, s, doc.get());
@@ -39,7 +40,9 @@ Cursor at(const std::string& languageId, std::string marked) {
     c.offset = marked.find(kCursor);
     REQUIRE(c.offset != std::string::npos);
     marked.erase(c.offset, kCursor.size());
-    const std::string ext = languageId == "python" ? "py" : languageId == "plaintext" ? "txt" : languageId;
+    const std::string ext = languageId == "python"      ? "py"
+                            : languageId == "plaintext" ? "txt"
+                                                        : languageId;
     c.doc = std::make_unique<Document>("file:///t/a." + ext, languageId, 1, marked);
     c.context = buildCompletionContext(*c.doc, c.offset, {});
     return c;
@@ -47,7 +50,8 @@ Cursor at(const std::string& languageId, std::string marked) {
 
 // Streams `reply` in the given chunk sizes (cycled) and checks the invariant; returns
 // the final result.
-std::string streamed(const Cursor& c, std::string_view reply, const std::vector<size_t>& chunks, bool chat = false) {
+std::string streamed(const Cursor& c, std::string_view reply, const std::vector<size_t>& chunks,
+                     bool chat = false) {
     const ShapingSite site = c.site(chat);
     std::string shown;
     size_t n = 0;
@@ -71,11 +75,12 @@ TEST_CASE("shaping text rules: fences, single line, trailing whitespace, blank r
     // Plain text: no tree, so only the text rules apply.
     const Cursor c = at("plaintext", "print(<|cursor|>)\nreturn x\n");
     REQUIRE_FALSE(c.doc->syntax());
-    CHECK(c.shape("```python\nfoo(1)\n```", true) == "foo(1)");  // the fence goes, the pair stays whole
+    CHECK(c.shape("```python\nfoo(1)\n```", true) ==
+          "foo(1)"); // the fence goes, the pair stays whole
     CHECK(c.shape("```\n```", true).empty());
     CHECK(c.shape("  \n\t").empty());
     CHECK(c.shape("a, b  \n\n") == "a, b");
-    CHECK(c.shape("a, b)\nreturn x\n") == "a, b");  // the whole repeated tail
+    CHECK(c.shape("a, b)\nreturn x\n") == "a, b"); // the whole repeated tail
     CHECK(c.shape("x + 1\nmore") == "x + 1\nmore");
 
     const Cursor single = at("plaintext", "value = <|cursor|>compute()\n");
@@ -92,13 +97,15 @@ TEST_CASE("shaping text rules: fences, single line, trailing whitespace, blank r
     CHECK(shapePartial("```python\nfoo(1)\n``", site, c.doc.get(), "").text == "foo(1)");
     CHECK(shapePartial("```python\nfoo(x", site, c.doc.get(), "").text == "foo(x");
     CHECK(shapePartial("```python\nfoo(x) ", site, c.doc.get(), "").text == "foo(x)");
-    CHECK(shapePartial("```python\nfoo(x)\n```", site, c.doc.get(), "").settled);  // the fence closed
+    CHECK(
+        shapePartial("```python\nfoo(x)\n```", site, c.doc.get(), "").settled); // the fence closed
 }
 
-TEST_CASE("shaping: a tail repeating the text after the cursor goes, unless it closes the suggestion's own bracket") {
+TEST_CASE("shaping: a tail repeating the text after the cursor goes, unless it closes the "
+          "suggestion's own bracket") {
     const Cursor c = at("plaintext", "print(<|cursor|>)\n");
     CHECK(c.shape("format(user))") == "format(user)");
-    CHECK(c.shape("format(user)") == "format(user)");  // the old rule cut this to "format(user"
+    CHECK(c.shape("format(user)") == "format(user)"); // the old rule cut this to "format(user"
     const Cursor semi = at("plaintext", "x = <|cursor|>;\n");
     CHECK(semi.shape("compute();") == "compute()");
     CHECK(semi.shape("[1, 2];") == "[1, 2]");
@@ -123,18 +130,21 @@ TEST_CASE("shaping: the line below the cursor is not repeated") {
     // cannot is shown at once.
     const ShapingSite site = c.site();
     CHECK(shapePartial("y = y * 2\n    retu", site, c.doc.get(), "").text == "y = y * 2");
-    CHECK(shapePartial("y = y * 2\n    retry", site, c.doc.get(), "").text == "y = y * 2\n    retry");
-    const PartialSuggestion repeated = shapePartial("y = y * 2\n    return y\n", site, c.doc.get(), "");
+    CHECK(shapePartial("y = y * 2\n    retry", site, c.doc.get(), "").text ==
+          "y = y * 2\n    retry");
+    const PartialSuggestion repeated =
+        shapePartial("y = y * 2\n    return y\n", site, c.doc.get(), "");
     CHECK(repeated.text == "y = y * 2");
     CHECK(repeated.settled);
 }
 
-TEST_CASE("shaping brackets: only the suggestion's own closers, none the text after the cursor already has") {
+TEST_CASE("shaping brackets: only the suggestion's own closers, none the text after the cursor "
+          "already has") {
     const Cursor c = at("plaintext", "show(format(<|cursor|>))\n");
-    CHECK(c.shape("a, b))") == "a, b");          // duplicates of the two closers after the cursor
+    CHECK(c.shape("a, b))") == "a, b"); // duplicates of the two closers after the cursor
     CHECK(c.shape("a, (b + 1))) + 2") == "a, (b + 1)");
-    CHECK(c.shape("a]") == "a");                 // matches nothing open
-    CHECK(c.shape("x[0)") == "x[0");             // closes the wrong one of its own
+    CHECK(c.shape("a]") == "a");     // matches nothing open
+    CHECK(c.shape("x[0)") == "x[0"); // closes the wrong one of its own
     // Brackets in strings and comments do not count.
     CHECK(c.shape("\")\", ')'") == "\")\", ')'");
     CHECK(c.shape("a /* ) */ , b") == "a /* ) */ , b");
@@ -150,7 +160,7 @@ TEST_CASE("shaping brackets: only the suggestion's own closers, none the text af
     CHECK(scanned[1].open == '[');
     CHECK(scanned[1].closedAfter);
     CHECK(scanned[2].open == '(');
-    CHECK_FALSE(scanned[2].closedAfter);  // the text ends before f's ")" comes
+    CHECK_FALSE(scanned[2].closedAfter); // the text ends before f's ")" comes
 
     const Cursor js = at("javascript", "f(a, [1, {\"(\": <|cursor|>2}], g(h)\nlet y = 1;\n");
     const auto tree = openBracketsAt(*js.doc, js.offset);
@@ -169,7 +179,7 @@ TEST_CASE("shaping indentation: typed indentation, tabs and widths") {
     CHECK(detectIndentStyle("a:\n  b:\n    c\n  d\n", "").width == 2);
     CHECK_FALSE(detectIndentStyle("a:\n  b:\n    c\n", "").tabs);
     CHECK(detectIndentStyle("a {\n\tb {\n\t\tc\n", "").tabs);
-    CHECK(detectIndentStyle("a {\n    b\n", "\t").tabs);  // the cursor line decides
+    CHECK(detectIndentStyle("a {\n    b\n", "\t").tabs); // the cursor line decides
 
     const IndentStyle fourSpaces{.tabs = false, .width = 4};
     const IndentStyle twoSpaces{.tabs = false, .width = 2};
@@ -178,20 +188,23 @@ TEST_CASE("shaping indentation: typed indentation, tabs and widths") {
     CHECK(reindent("        return x", "        ", "        ", fourSpaces) == "return x");
     CHECK(reindent("            return x", "        ", "        ", fourSpaces) == "    return x");
     CHECK(reindent("  x", "        ", "        ", fourSpaces) == "x");
-    CHECK(reindent("  x", "y = ", "", fourSpaces) == "  x");  // code before the cursor: untouched
+    CHECK(reindent("  x", "y = ", "", fourSpaces) == "  x"); // code before the cursor: untouched
     // A model writing 4-space levels in a 2-space file, at the cursor's level and deeper.
-    CHECK(reindent("if x:\n        y()\n            z()", "    ", "    ", twoSpaces) == "if x:\n    y()\n      z()");
+    CHECK(reindent("if x:\n        y()\n            z()", "    ", "    ", twoSpaces) ==
+          "if x:\n    y()\n      z()");
     CHECK(reindent("if x:\n            y()", "    ", "    ", twoSpaces) == "if x:\n      y()");
     // Spaces in a file indented with tabs, and tabs in one indented with spaces.
     CHECK(reindent("if x {\n        y()\n    }", "\t", "\t", tabs) == "if x {\n\t\ty()\n\t}");
     CHECK(reindent("if x:\n\t\ty()", "    ", "    ", fourSpaces) == "if x:\n        y()");
     // A model that follows the file is left alone.
-    CHECK(reindent("if x:\n      y()\n    z()", "    ", "    ", twoSpaces) == "if x:\n      y()\n    z()");
+    CHECK(reindent("if x:\n      y()\n    z()", "    ", "    ", twoSpaces) ==
+          "if x:\n      y()\n    z()");
     // Whitespace-only lines between others become empty.
     CHECK(reindent("a\n   \nb", "", "", fourSpaces) == "a\n\nb");
 
     // Through the whole pipeline: a Go file (tabs) and a model writing spaces.
-    const Cursor go = at("go", "package main\n\nfunc f(xs []int) int {\n\ttotal := 0\n\t<|cursor|>\n}\n");
+    const Cursor go =
+        at("go", "package main\n\nfunc f(xs []int) int {\n\ttotal := 0\n\t<|cursor|>\n}\n");
     CHECK(go.shape("for _, x := range xs {\n        total += x\n    }\n    return total") ==
           "for _, x := range xs {\n\t\ttotal += x\n\t}\n\treturn total");
 }
@@ -214,7 +227,8 @@ TEST_CASE("shaping line mode from the syntax at the cursor") {
     CHECK(at("python", "def f(x):\n    y = foo(a,<|cursor|>\n").singleLine());
     CHECK(at("c", "void f() {\n  int y = x *<|cursor|>\n}\n").singleLine());
     CHECK(at("java", "class A {\n  void f() {\n    int y = x +<|cursor|>\n  }\n}\n").singleLine());
-    CHECK(at("typescript", "function f(x: number) {\n  const y = x ||<|cursor|>\n}\n").singleLine());
+    CHECK(
+        at("typescript", "function f(x: number) {\n  const y = x ||<|cursor|>\n}\n").singleLine());
     // In a line comment: one.
     CHECK(at("python", "def f(x):\n    # returns the<|cursor|>\n").singleLine());
     CHECK(at("cpp", "int f() {\n  // the answer<|cursor|>\n  return 42;\n}\n").singleLine());
@@ -224,12 +238,12 @@ TEST_CASE("shaping line mode from the syntax at the cursor") {
 }
 
 TEST_CASE("shaping re-parse: the suggestion stops where the unit the cursor is in ends") {
-    const Cursor py = at("python",
-                         "class Greeter:\n"
-                         "    def greet(self, name):\n"
-                         "        message = 'hello ' + name\n"
-                         "        <|cursor|>\n");
-    CHECK(py.shape("return message\n\ndef shout(name):\n    return name.upper()") == "return message");
+    const Cursor py = at("python", "class Greeter:\n"
+                                   "    def greet(self, name):\n"
+                                   "        message = 'hello ' + name\n"
+                                   "        <|cursor|>\n");
+    CHECK(py.shape("return message\n\ndef shout(name):\n    return name.upper()") ==
+          "return message");
     CHECK(py.shape("print(message)\n        return message\n\n    def wave(self):\n        pass") ==
           "print(message)\n        return message");
     // A statement being finished ends with the statement.
@@ -237,20 +251,23 @@ TEST_CASE("shaping re-parse: the suggestion stops where the unit the cursor is i
     CHECK(stmt.shape("(a, 2);\n  return x;") == "(a, 2);");
     // A C function at the end of the file: the block closes, the next function goes.
     const Cursor c = at("c", "int twice(int x) {\n    <|cursor|>");
-    CHECK(c.shape("return 2 * x;\n}\n\nint thrice(int x) {\n    return 3 * x;\n}") == "return 2 * x;\n}");
+    CHECK(c.shape("return 2 * x;\n}\n\nint thrice(int x) {\n    return 3 * x;\n}") ==
+          "return 2 * x;\n}");
 
     // The unit end settles a stream: nothing the model sends after it can change it.
     const ShapingSite site = py.site();
-    const PartialSuggestion step = shapePartial("return message\n\ndef shout(name):\n", site, py.doc.get(), "");
+    const PartialSuggestion step =
+        shapePartial("return message\n\ndef shout(name):\n", site, py.doc.get(), "");
     CHECK(step.text == "return message");
     CHECK(step.settled);
 }
 
-TEST_CASE("shaping: a partial result says when its last line is whole (the standard response can go)") {
+TEST_CASE(
+    "shaping: a partial result says when its last line is whole (the standard response can go)") {
     const Cursor c = at("python", "def f(x):\n    <|cursor|>\n");
     const ShapingSite site = c.site();
     PartialSuggestion step = shapePartial("y = x + 1", site, c.doc.get(), "");
-    CHECK(step.text.empty());  // a new line is shown once it is whole
+    CHECK(step.text.empty()); // a new line is shown once it is whole
     CHECK_FALSE(step.lineDone);
     step = shapePartial("y = x + 1\n    ret", site, c.doc.get(), "");
     CHECK(step.text == "y = x + 1");
@@ -268,7 +285,8 @@ TEST_CASE("shaping: a partial result says when its last line is whole (the stand
     CHECK(step.lineDone);
 }
 
-TEST_CASE("shaping re-parse: a suggestion that adds a syntax error is cut back to a clean line, or dropped") {
+TEST_CASE("shaping re-parse: a suggestion that adds a syntax error is cut back to a clean line, or "
+          "dropped") {
     const Cursor py = at("python", "def area(r):\n    <|cursor|>\n\nprint(area(2))\n");
     CHECK(py.shape("return 3.14 * r r").empty());
     CHECK(py.shape("pi = 3.14\n    return pi * r *").empty() == false);
@@ -281,7 +299,8 @@ TEST_CASE("shaping re-parse: a suggestion that adds a syntax error is cut back t
     // C++: an unbalanced suggestion inside a balanced function.
     const Cursor cpp = at("cpp", "int f(int x) {\n    <|cursor|>\n    return x;\n}\n");
     CHECK(cpp.shape("if (x > 0) {\n        x = -x;") == "");
-    CHECK(cpp.shape("if (x > 0) {\n        x = -x;\n    }") == "if (x > 0) {\n        x = -x;\n    }");
+    CHECK(cpp.shape("if (x > 0) {\n        x = -x;\n    }") ==
+          "if (x > 0) {\n        x = -x;\n    }");
 
     // While streaming, text that does not parse yet is held back and shown once it does.
     const ShapingSite site = py.site();
@@ -291,10 +310,12 @@ TEST_CASE("shaping re-parse: a suggestion that adds a syntax error is cut back t
     CHECK(shown == "pi = 3.14\n    return (pi * r)");
 }
 
-TEST_CASE("shaping re-parse in a 10,000-line file: incremental and windowed, none for a suggestion left open") {
+TEST_CASE("shaping re-parse in a 10,000-line file: incremental and windowed, none for a suggestion "
+          "left open") {
     std::string source;
     for (int i = 0; i < 1000; ++i)
-        source += "def f" + std::to_string(i) + "(x):\n    y = x + " + std::to_string(i) + "\n    return y\n\n\n";
+        source += "def f" + std::to_string(i) + "(x):\n    y = x + " + std::to_string(i) +
+                  "\n    return y\n\n\n";
     const std::string marker = "def f500(x):\n    y = x + 500\n";
     const size_t where = source.find(marker) + marker.size();
     source.insert(where, "    <|cursor|>\n");
@@ -306,7 +327,7 @@ TEST_CASE("shaping re-parse in a 10,000-line file: incremental and windowed, non
     CHECK(shapeSuggestion("z = [y,\n    return z", site, c.doc.get()).empty());
     CHECK(site.parser().parses() == 0);
     CHECK(shapeSuggestion("z = [y]\n    return z", site, c.doc.get()) == "z = [y]\n    return z");
-    CHECK(site.parser().parses() == 2);  // the original window, then the suggestion in it
+    CHECK(site.parser().parses() == 2); // the original window, then the suggestion in it
     // The same suggestion again is remembered (streamed steps repeat).
     CHECK(site.parser().check(*c.doc, "z = [y]\n    return z").clean);
     CHECK(site.parser().parses() == 2);
@@ -318,7 +339,7 @@ TEST_CASE("shaping after the document moved on: the text rules only") {
     const ContentChange change{TextRange{{0, 0}, {0, 0}}, "# edited\n"};
     c.doc->applyChanges({&change, 1}, 2, PositionEncoding::Utf16);
     CHECK_FALSE(site.parser().check(*c.doc, "return x").parsed);
-    CHECK(shapeSuggestion("return x +", site, c.doc.get()) == "return x +");  // no syntax check
+    CHECK(shapeSuggestion("return x +", site, c.doc.get()) == "return x +"); // no syntax check
     CHECK(shapeSuggestion("return x", site, nullptr) == "return x");
 }
 
@@ -334,18 +355,27 @@ TEST_CASE("shaping streams only grow: every partial extends the last, the final 
         bool breaks = false;
     };
     const std::vector<Sample> samples = {
-        {"python", "def f(x):\n    <|cursor|>\n    return y\n", "```python\nif x:\n    y = foo(1)\n```", true},
-        {"python", "class A:\n    def f(self):\n        <|cursor|>\n", "a = [1,\n            2]\n        return a\n\ndef g():\n    pass", false},
+        {"python", "def f(x):\n    <|cursor|>\n    return y\n",
+         "```python\nif x:\n    y = foo(1)\n```", true},
+        {"python", "class A:\n    def f(self):\n        <|cursor|>\n",
+         "a = [1,\n            2]\n        return a\n\ndef g():\n    pass", false},
         {"python", "def f(x):\n    print(<|cursor|>)\n", "format(x, (1, 2)))\nprint(x)", false},
-        {"python", "def f(x):\n    y = 1\n    <|cursor|>\n    return y\n", "y += 1\n    return y\n", false},
+        {"python", "def f(x):\n    y = 1\n    <|cursor|>\n    return y\n", "y += 1\n    return y\n",
+         false},
         {"python", "def area(r):\n    <|cursor|>\n", "pi = 3.14\n    return pi * r r", false, true},
-        {"c", "int f(int x) {\n    <|cursor|>\n}\n", "if (x) {\n        x++;\n    }\n    return x;\n}\nint g() {}", false},
+        {"c", "int f(int x) {\n    <|cursor|>\n}\n",
+         "if (x) {\n        x++;\n    }\n    return x;\n}\nint g() {}", false},
         {"cpp", "int f(int x) {\n    return g(<|cursor|>);\n}\n", "x, h(x));\n", false},
-        {"javascript", "const o = {\n  <|cursor|>\n};\n", "a: 1,\n  b: [2, 3],\n};\nconsole.log(o);", false},
-        {"go", "package main\n\nfunc f() int {\n\t<|cursor|>\n}\n", "x := 1\n        return x\n}\n\nfunc g() {}", false},
-        {"rust", "fn f(v: &[i32]) -> i32 {\n    <|cursor|>\n}\n", "```rust\nv.iter().sum()\n}\n```", true},
-        {"java", "class A {\n  int f(int x) {\n    <|cursor|>\n  }\n}\n", "return x * 2;\n  }\n\n  int g() { return 1; }", false},
-        {"typescript", "function f(x: number): number {\n  return <|cursor|>\n}\n", "x * 2;\n}\nfunction g() {}", false},
+        {"javascript", "const o = {\n  <|cursor|>\n};\n",
+         "a: 1,\n  b: [2, 3],\n};\nconsole.log(o);", false},
+        {"go", "package main\n\nfunc f() int {\n\t<|cursor|>\n}\n",
+         "x := 1\n        return x\n}\n\nfunc g() {}", false},
+        {"rust", "fn f(v: &[i32]) -> i32 {\n    <|cursor|>\n}\n", "```rust\nv.iter().sum()\n}\n```",
+         true},
+        {"java", "class A {\n  int f(int x) {\n    <|cursor|>\n  }\n}\n",
+         "return x * 2;\n  }\n\n  int g() { return 1; }", false},
+        {"typescript", "function f(x: number): number {\n  return <|cursor|>\n}\n",
+         "x * 2;\n}\nfunction g() {}", false},
         {"plaintext", "say(<|cursor|>)\n", "\"hi\") and more", false},
     };
     std::mt19937 random(20240611);
@@ -361,14 +391,16 @@ TEST_CASE("shaping streams only grow: every partial extends the last, the final 
                 return;
             }
             CHECK(result.starts_with(oneShot));
-            if (c.doc->syntax() && !result.empty()) CHECK(site.parser().check(*c.doc, result).clean);
+            if (c.doc->syntax() && !result.empty())
+                CHECK(site.parser().check(*c.doc, result).clean);
         };
         // Byte by byte, whole, and in random chunkings of 1-12 bytes.
         agrees(streamed(c, sample.reply, {1}, sample.chat));
         agrees(streamed(c, sample.reply, {sample.reply.size()}, sample.chat));
         for (int round = 0; round < 20; ++round) {
             std::vector<size_t> chunks;
-            for (int i = 0; i < 64; ++i) chunks.push_back(std::uniform_int_distribution<size_t>(1, 12)(random));
+            for (int i = 0; i < 64; ++i)
+                chunks.push_back(std::uniform_int_distribution<size_t>(1, 12)(random));
             agrees(streamed(c, sample.reply, chunks, sample.chat));
         }
     }
