@@ -16,6 +16,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-filesystem1.81-dev
   libboost-system1.81-dev libboost-url1.81-dev
   libssl-dev libspdlog-dev libfmt-dev catch2
+  # real editors for the headless editor tests (tests/editors/)
+  neovim emacs-nox elpa-eglot
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 

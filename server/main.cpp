@@ -86,15 +86,18 @@ int main(int argc, char** argv) {
 
     spdlog::info("flint-lsp {} started (pid {})", FLINT_VERSION, ::getpid());
     // Queries compile on the second core while the client initializes.
-    std::thread warmQueries([] {
+    std::atomic<bool> stopWarming{false};
+    std::thread warmQueries([&stopWarming] {
         // Background work: lowest CPU priority, so it never competes with the event loop.
         ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
-        flint::LanguageRegistry::get().compileAllQueries();
+        flint::LanguageRegistry::get().compileAllQueries(stopWarming);
     });
     auto work = boost::asio::make_work_guard(loop);
     transport->start();
     loop.run();
     transport->stop();
+    // On a busy machine the low-priority warm-up may still be going: exit must not wait for it.
+    stopWarming = true;
     warmQueries.join();
     const int code = server.exitCode().value_or(1);
     spdlog::info("flint-lsp exiting with code {}", code);

@@ -13,11 +13,13 @@ namespace flint::lsp {
 
 namespace {
 
-void apply(ServerContext& ctx) {
+void applyProvider(ServerContext& ctx) {
+    ctx.configurationProblem.clear();
     std::string error;
     std::optional<ProviderConfig> config = parseProviderConfig(ctx.settings, error);
     if (!error.empty()) {
         ctx.provider.reset();
+        ctx.configurationProblem = "the model configuration is wrong: " + error;
         spdlog::error("configuration: {}", error);
         return ctx.showMessage(ServerContext::MessageType::Error, "Flint: the model configuration is wrong: " + error);
     }
@@ -26,16 +28,23 @@ void apply(ServerContext& ctx) {
         ctx.provider.reset();
         return;
     }
+    const bool missingKey = !config->apiKeyEnv.empty() && !Provider::systemEnvironment(config->apiKeyEnv);
+    if (missingKey) ctx.configurationProblem = "no API key: set the environment variable " + config->apiKeyEnv;
     if (ctx.provider && ctx.provider->config() == *config) return;  // unchanged: keep the warm connection
     if (!ctx.loop) return;
     ctx.provider = std::make_unique<Provider>(*ctx.loop, *config);
     ctx.provider->warm();
     spdlog::info("model provider: {} at {}{} model {}", config->kind, config->endpoint.origin(),
                  config->endpoint.basePath, config->model.empty() ? "(server default)" : config->model);
-    if (!config->apiKeyEnv.empty() && !Provider::systemEnvironment(config->apiKeyEnv))
+    if (missingKey)
         ctx.showMessage(ServerContext::MessageType::Warning,
                         "Flint: set the environment variable " + config->apiKeyEnv + " to your API key for " +
                             config->endpoint.host + " (requests are not sent without it)");
+}
+
+void apply(ServerContext& ctx) {
+    applyProvider(ctx);
+    ctx.notifyConfigurationApplied();
 }
 
 void pull(ServerContext& ctx) {
@@ -58,10 +67,9 @@ void pull(ServerContext& ctx) {
 
 void registerConfiguration(ServerContext& ctx) {
     ctx.onNotification("initialized", [&ctx](const json::value&) {
-        if (const json::object* options = ctx.client.initializationOptions.if_object()) {
-            ctx.settings = *options;
-            apply(ctx);
-        }
+        // Applied even when empty: the status goes out, and the embedded engine is announced.
+        if (const json::object* options = ctx.client.initializationOptions.if_object()) ctx.settings = *options;
+        apply(ctx);
         pull(ctx);
     });
     ctx.onNotification("workspace/didChangeConfiguration", [&ctx](const json::value& params) {

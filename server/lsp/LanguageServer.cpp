@@ -58,6 +58,7 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
     std::optional<int> exitCode;
     std::map<std::string, RequestHandler, std::less<>> requests;
     std::map<std::string, NotificationHandler, std::less<>> notifications;
+    std::map<std::string, CommandHandler, std::less<>> commands;
     std::map<std::string, CancellationSource> inflight;  // by idKey
     std::map<int64_t, ResponseHandler> outgoing;         // our requests awaiting the client
     int64_t nextOutgoingId = 1;
@@ -70,6 +71,9 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
         };
         ctx.onNotification = [this](std::string method, NotificationHandler handler) {
             notifications[std::move(method)] = std::move(handler);
+        };
+        ctx.onCommand = [this](std::string command, CommandHandler handler) {
+            commands[std::move(command)] = std::move(handler);
         };
         ctx.notify = [this](std::string_view method, json::value params) {
             send(serializeNotification(method, params));
@@ -89,10 +93,29 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
         };
 
         registerLifecycle();
+        registerCommands();
         registerTextSync(ctx);
         registerInspect(ctx);
         registerConfiguration(ctx);
         registerInlineCompletion(ctx);
+        registerStatus(ctx);
+        registerCodeActions(ctx);
+    }
+
+    void registerCommands() {
+        requests["workspace/executeCommand"] = [this](const json::value& params, Reply reply, CancellationToken token) {
+            const json::object* p = params.if_object();
+            const json::value* command = p ? p->if_contains("command") : nullptr;
+            if (!command || !command->is_string()) return reply.error(ErrorCode::InvalidParams, "params.command: missing");
+            auto it = commands.find(std::string_view(command->as_string()));
+            if (it == commands.end())
+                return reply.error(ErrorCode::InvalidParams, "unknown command: " + std::string(command->as_string()));
+            static const json::array none;
+            const json::value* arguments = p->if_contains("arguments");
+            if (arguments && !arguments->is_array() && !arguments->is_null())
+                return reply.error(ErrorCode::InvalidParams, "params.arguments: expected an array");
+            it->second(arguments && arguments->is_array() ? arguments->as_array() : none, std::move(reply), token);
+        };
     }
 
     void registerLifecycle() {
@@ -103,6 +126,11 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
             ctx.client = std::move(parsed);
             ctx.encoding = negotiateEncoding(ctx.client.positionEncodings);
             json::object capabilities = ctx.capabilities;
+            if (!commands.empty()) {
+                json::array names;
+                for (const auto& [name, handler] : commands) names.emplace_back(name);
+                capabilities["executeCommandProvider"] = json::object{{"commands", std::move(names)}};
+            }
             capabilities["positionEncoding"] = toString(ctx.encoding);
             lifecycle = Lifecycle::Running;
             spdlog::info("initialized by {} {}; position encoding {}",

@@ -147,6 +147,20 @@ bool fromJSON(const json::value& v, CancelParams& out, std::string& error) {
     return true;
 }
 
+const json::value* clientCapability(const InitializeParams& client, std::string_view path) {
+    const json::value* at = &client.capabilities;
+    while (!path.empty()) {
+        const size_t dot = path.find('.');
+        const std::string_view step = path.substr(0, dot);
+        const json::object* object = at->if_object();
+        if (!object) return nullptr;
+        at = object->if_contains(step);
+        if (!at) return nullptr;
+        path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+    }
+    return at;
+}
+
 bool fromJSON(const json::value& v, InitializeParams& out, std::string& error) {
     ObjectReader params(v, "params", error);
     if (!params.ok()) return false;
@@ -176,6 +190,7 @@ bool fromJSON(const json::value& v, InitializeParams& out, std::string& error) {
 
     const json::value* caps = params.find("capabilities");
     if (!caps || !caps->is_object()) return true;  // tolerated: a client with no capabilities
+    out.capabilities = *caps;
     const json::object& c = caps->as_object();
     if (const json::value* general = c.if_contains("general"); general && general->is_object())
         if (const json::value* encodings = general->as_object().if_contains("positionEncodings");

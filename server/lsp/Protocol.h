@@ -73,7 +73,12 @@ struct InitializeParams {
     bool workspaceConfiguration = false;         // capabilities.workspace.configuration
     bool workDoneProgress = false;               // capabilities.window.workDoneProgress
     json::value initializationOptions;
+    json::value capabilities;  // the client's capabilities as sent, for features to look into
 };
+
+// A capability from the client's `capabilities` by its path ("textDocument.codeAction.
+// resolveSupport"): null when any step is missing.
+const json::value* clientCapability(const InitializeParams& client, std::string_view path);
 
 bool fromJSON(const json::value& v, TextPosition& out, std::string& error, std::string_view path = "position");
 bool fromJSON(const json::value& v, TextRange& out, std::string& error, std::string_view path = "range");

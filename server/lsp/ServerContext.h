@@ -48,6 +48,8 @@ private:
 
 using RequestHandler = std::function<void(const json::value& params, Reply reply, CancellationToken)>;
 using NotificationHandler = std::function<void(const json::value& params)>;
+// A workspace/executeCommand command: its `arguments` (an empty array when absent).
+using CommandHandler = std::function<void(const json::array& arguments, Reply reply, CancellationToken)>;
 // A reply from the client to a request the server sent: a result or an error.
 using ResponseHandler = std::function<void(const json::value& result, const ResponseError* error)>;
 
@@ -71,10 +73,21 @@ struct ServerContext {
 
     std::function<void(std::string method, RequestHandler)> onRequest;
     std::function<void(std::string method, NotificationHandler)> onNotification;
+    // Registers a command for workspace/executeCommand; executeCommandProvider lists
+    // every registered command. (Features never register workspace/executeCommand
+    // themselves: there is one dispatcher.)
+    std::function<void(std::string command, CommandHandler)> onCommand;
     std::function<void(std::string_view method, json::value params)> notify;
     std::function<void(std::string_view method, json::value params, ResponseHandler)> request;
     // Runs `task` later on the event loop, after the messages already queued.
     std::function<void(std::function<void()> task)> defer;
+    // What is wrong with the configuration as last applied ("" when nothing is), for the status.
+    std::string configurationProblem;
+    // Called after each configuration was applied (the provider may have changed).
+    std::vector<std::function<void()>> configurationApplied;
+    void notifyConfigurationApplied() {
+        for (auto& listener : configurationApplied) listener();
+    }
     // Called after a document's text changed (didChange) or it closed: features
     // drop work that was for the old text.
     std::vector<std::function<void(const std::string& uri)>> documentChanged;
@@ -92,5 +105,7 @@ void registerTextSync(ServerContext& ctx);
 void registerInspect(ServerContext& ctx);
 void registerConfiguration(ServerContext& ctx);
 void registerInlineCompletion(ServerContext& ctx);
+void registerStatus(ServerContext& ctx);
+void registerCodeActions(ServerContext& ctx);
 
 } // namespace flint::lsp

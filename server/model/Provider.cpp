@@ -62,6 +62,12 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
     HttpClient client;
     std::optional<Clock::time_point> rateLimitedUntil;
     std::minstd_rand random{std::random_device{}()};
+    std::vector<std::function<void(const ProviderEvent&)>> observers;
+    uint64_t nextCall = 1;
+
+    void report(const ProviderEvent& event) {
+        for (auto& observer : observers) observer(event);
+    }
 
     Impl(asio::io_context& l, ProviderConfig c, Environment env)
         : loop(l), config(std::move(c)), environment(std::move(env)), format(*findWireFormat(config.kind)),
@@ -72,6 +78,9 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
         ModelRequest request;
         std::function<void(const StreamUpdate&)> onUpdate;
         Clock::time_point deadline;
+        Clock::time_point started = Clock::now();
+        uint64_t number = 0;
+        std::string servedBy;
         asio::steady_timer firstToken;
         asio::steady_timer retry;
         std::shared_ptr<HttpCall> http;
@@ -89,6 +98,17 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
             if (done) return;
             done = true;
             stop();
+            ProviderEvent event = reportable(ProviderEvent::Kind::Ended);
+            event.cancelled = true;
+            provider->report(event);
+        }
+        ProviderEvent reportable(ProviderEvent::Kind kind) const {
+            ProviderEvent event;
+            event.kind = kind;
+            event.call = number;
+            event.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+            event.model = servedBy;
+            return event;
         }
         void stop() {
             firstToken.cancel();
@@ -110,6 +130,11 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
             }
             if (update.end == StreamUpdate::End::Error || update.end == StreamUpdate::End::Truncated)
                 spdlog::warn("{} via {}: {}", provider->config.model, provider->config.endpoint.origin(), update.error);
+            if (!update.model.empty()) servedBy = update.model;
+            ProviderEvent event = reportable(ProviderEvent::Kind::Ended);
+            event.end = update.end;
+            event.error = update.error;
+            provider->report(event);
             onUpdate(update);
         }
         void fail(std::string message) {
@@ -172,9 +197,11 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
         void deliver(std::vector<StreamUpdate>& updates) {
             for (StreamUpdate& u : updates) {
                 if (done) return;
+                if (!u.model.empty()) servedBy = u.model;
                 if (!u.text.empty() && !gotText) {
                     gotText = true;
                     firstToken.cancel();
+                    provider->report(reportable(ProviderEvent::Kind::FirstToken));
                 }
                 if (u.end != StreamUpdate::End::None) return finish(std::move(u));
                 onUpdate(u);
@@ -197,6 +224,9 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
             if (status == 429) {
                 const milliseconds wait = parseRetryAfter(retryAfter).value_or(milliseconds(1000));
                 provider->rateLimitedUntil = Clock::now() + wait;
+                ProviderEvent limited = reportable(ProviderEvent::Kind::RateLimited);
+                limited.until = *provider->rateLimitedUntil;
+                provider->report(limited);
                 if (retriesLeft && wait < left()) return retryLater(wait, apiKey);
                 return fail("rate limited by the provider" +
                             (retryAfter.empty() ? std::string() : " (retry after " + retryAfter + " s)") + ": " +
@@ -228,7 +258,7 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
 Provider::Provider(asio::io_context& loop, ProviderConfig config, Environment environment)
     : impl_(std::make_shared<Impl>(loop, std::move(config), std::move(environment))) {}
 
-Provider::~Provider() = default;
+Provider::~Provider() { impl_->observers.clear(); }
 
 const ProviderConfig& Provider::config() const { return impl_->config; }
 
@@ -240,6 +270,8 @@ std::shared_ptr<ProviderCall> Provider::stream(ModelRequest request, std::functi
     call->request = std::move(request);
     call->onUpdate = std::move(onUpdate);
     call->deadline = Clock::now() + impl_->config.timeout;
+    call->number = impl_->nextCall++;
+    impl_->report(call->reportable(ProviderEvent::Kind::Started));
     std::string apiKey;
     if (!impl_->config.apiKeyEnv.empty()) {
         auto key = impl_->environment(impl_->config.apiKeyEnv);
@@ -261,5 +293,9 @@ std::shared_ptr<ProviderCall> Provider::stream(ModelRequest request, std::functi
 std::optional<Clock::time_point> Provider::rateLimitedUntil() const { return impl_->rateLimitedUntil; }
 
 HttpClient::Stats Provider::connectionStats() const { return impl_->client.stats(); }
+
+void Provider::observe(std::function<void(const ProviderEvent&)> observer) {
+    impl_->observers.push_back(std::move(observer));
+}
 
 } // namespace flint

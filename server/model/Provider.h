@@ -37,6 +37,25 @@ public:
     virtual void cancel() = 0;
 };
 
+// What happened to a provider's calls, for whoever watches its health (the status
+// line, statistics). Typed, no JSON; delivered on the event loop, in order per call.
+struct ProviderEvent {
+    enum class Kind {
+        Started,      // a call was made
+        FirstToken,   // its first text arrived (elapsed = time to first token)
+        Ended,        // it ended: finished, failed or cancelled (exactly once per call)
+        RateLimited,  // the provider answered 429; `until` says how long to wait
+    };
+    Kind kind = Kind::Started;
+    uint64_t call = 0;  // a sequence number per provider
+    std::chrono::milliseconds elapsed{0};  // since the call started
+    StreamUpdate::End end = StreamUpdate::End::None;  // Ended
+    bool cancelled = false;  // Ended: by the caller
+    std::string error;       // Ended with End::Error or End::Truncated
+    std::string model;       // the serving model, when the stream named it
+    std::chrono::steady_clock::time_point until{};  // RateLimited
+};
+
 class Provider {
 public:
     using Environment = std::function<std::optional<std::string>(const std::string& name)>;
@@ -54,6 +73,9 @@ public:
     // Until when the provider asked us to wait (its last 429's Retry-After).
     std::optional<std::chrono::steady_clock::time_point> rateLimitedUntil() const;
     HttpClient::Stats connectionStats() const;
+    // Adds a watcher of every call's events. Watchers are dropped with the provider:
+    // calls still running after it is replaced report nothing more.
+    void observe(std::function<void(const ProviderEvent&)> observer);
 
 private:
     struct Impl;

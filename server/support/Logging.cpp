@@ -27,7 +27,10 @@ std::string installLogging(const LoggingOptions& options) {
     }
     logger->set_level(spdlog::level::from_str(options.level));
     logger->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%^%l%$] %v");
-    logger->flush_on(spdlog::level::warn);
+    // Every line reaches the file at once: editors kill their servers (eglot sends
+    // `exit` and deletes the process straight away), and a log that lost its last
+    // lines is no help in finding out why.
+    logger->flush_on(spdlog::level::trace);
     spdlog::set_default_logger(std::move(logger));
     return {};
 }

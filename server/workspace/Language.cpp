@@ -285,9 +285,12 @@ LanguageRegistry::LanguageRegistry() {
     }
 }
 
-void LanguageRegistry::compileAllQueries() const {
+void LanguageRegistry::compileAllQueries(const std::atomic<bool>& stop) const {
     for (const auto& language : languages_)
-        for (QueryKind kind : {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions, QueryKind::Shaping}) language->query(kind);
+        for (QueryKind kind : {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions, QueryKind::Shaping}) {
+            if (stop.load(std::memory_order_relaxed)) return;
+            language->query(kind);
+        }
 }
 
 const Language* LanguageRegistry::forLanguageId(std::string_view languageId) const {

@@ -14,6 +14,8 @@
 
 #include <tree_sitter/api.h>
 
+#include <atomic>
+
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -102,7 +104,8 @@ public:
     // Compiles every query now. Some take long (C++'s ~0.3 s in all): flint-lsp runs
     // this on a background thread at start-up so no request waits for it. Safe to
     // run beside readers: each query compiles once (std::call_once).
-    void compileAllQueries() const;
+    // Stops early once `stop` is set (checked between queries): exit never waits for it.
+    void compileAllQueries(const std::atomic<bool>& stop) const;
 
 private:
     LanguageRegistry();

@@ -70,6 +70,37 @@ void LspProcess::notify(std::string_view method, json::value params) {
 
 std::optional<json::value> LspProcess::next(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        std::optional<json::value> message = nextMessage(std::max(left, std::chrono::milliseconds(0)));
+        if (!message) return message;
+        const json::object& o = message->as_object();
+        const json::value* method = o.if_contains("method");
+        if (!method || *method != "flint/status" || o.contains("id")) return message;
+        statuses.push_back(o.at("params"));
+    }
+}
+
+json::value LspProcess::waitStatus(std::string_view state, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        for (; statusesSeen < statuses.size(); ++statusesSeen)
+            if (statuses[statusesSeen].at("state").as_string() == state) return statuses[statusesSeen++];
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        INFO("waiting for status " << state << "; server stderr:\n" << stderrText());
+        REQUIRE(left.count() > 0);
+        std::optional<json::value> message = nextMessage(left);
+        if (!message) continue;
+        const json::object& o = message->as_object();
+        if (const json::value* method = o.if_contains("method"); method && *method == "flint/status" && !o.contains("id"))
+            statuses.push_back(o.at("params"));
+        else
+            others.push_back(std::move(*message));
+    }
+}
+
+std::optional<json::value> LspProcess::nextMessage(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::vector<lsp::MessageReader::Event> events;
     while (impl_->ready.empty() && !impl_->stdoutClosed) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());

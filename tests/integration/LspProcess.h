@@ -33,7 +33,12 @@ public:
     void notify(std::string_view method, json::value params = json::object{});
 
     // The next message the server sends, or nothing if none comes in time (or stdout closed).
+    // `flint/status` notifications are set aside in `statuses` (they come whenever the
+    // server's health changes, so tests of other things would trip on them).
     std::optional<json::value> next(std::chrono::milliseconds timeout = 10s);
+    std::vector<json::value> statuses;  // params of each flint/status, in order
+    // The first status with this state not returned before (reading on until one comes).
+    json::value waitStatus(std::string_view state, std::chrono::milliseconds timeout = 10s);
     // The response with this id; other messages met on the way are kept in `others`.
     json::value responseTo(int64_t id, std::chrono::milliseconds timeout = 10s);
     std::vector<json::value> others;
@@ -46,6 +51,8 @@ public:
     size_t framingErrors() const { return framingErrors_; }
 
 private:
+    std::optional<json::value> nextMessage(std::chrono::milliseconds timeout);
+    size_t statusesSeen = 0;
     struct Impl;
     std::unique_ptr<Impl> impl_;
     size_t framingErrors_ = 0;

@@ -14,8 +14,16 @@ namespace {
 
 struct Harness {
     std::vector<json::value> sent;
+    std::vector<json::value> statuses;  // flint/status params, set aside: they come on any health change
     std::vector<std::function<void()>> deferred;  // the event loop's queue, run by drain()
-    LanguageServer server{[this](std::string payload) { sent.push_back(json::parse(payload)); },
+    LanguageServer server{[this](std::string payload) {
+                              json::value message = json::parse(payload);
+                              if (const json::value* method = message.as_object().if_contains("method");
+                                  method && *method == "flint/status")
+                                  statuses.push_back(message.at("params"));
+                              else
+                                  sent.push_back(std::move(message));
+                          },
                           [this](std::function<void()> task) { deferred.push_back(std::move(task)); }};
 
     size_t drain() {
@@ -327,4 +335,30 @@ TEST_CASE("a parse that outgrows the keystroke budget finishes on the loop, and 
     };
     CHECK(sexp(doc->syntax()->root()) == sexp(fresh.root()));
     CHECK(h.sent.empty());
+}
+
+TEST_CASE("flint/status: sent once initialized, and again only when it changes") {
+    Harness h;
+    h.initialize();
+    REQUIRE(h.statuses.size() == 1);
+    CHECK(h.statuses[0].at("state") == "no-model");
+    CHECK(h.statuses[0].at("provider").is_null());
+    CHECK(std::string(h.statuses[0].at("message").as_string()).find("flint.provider") != std::string::npos);
+
+    // The same (empty) configuration again: nothing new to say.
+    h.notify("workspace/didChangeConfiguration", json::object{{"settings", json::object{{"flint", json::object{}}}}});
+    CHECK(h.statuses.size() == 1);
+
+    // A configuration that cannot work says why.
+    h.notify("workspace/didChangeConfiguration",
+             json::object{{"settings", json::object{{"flint", json::object{
+                 {"provider", json::object{{"kind", "no-such-format"}, {"endpoint", "http://127.0.0.1:1"}}}}}}}});
+    REQUIRE(h.statuses.size() == 2);
+    CHECK(h.statuses[1].at("state") == "error");
+    CHECK(std::string(h.statuses[1].at("message").as_string()).find("provider.kind") != std::string::npos);
+
+    // Fixed again (no provider): back to the embedded engine.
+    h.notify("workspace/didChangeConfiguration", json::object{{"settings", json::object{{"flint", json::object{}}}}});
+    REQUIRE(h.statuses.size() == 3);
+    CHECK(h.statuses[2].at("state") == "no-model");
 }

@@ -75,7 +75,7 @@ std::string languageIdFor(const std::string& language) {
 } // namespace
 
 TEST_CASE("shaping golden cases, in one go and streamed") {
-    const std::filesystem::path root = std::filesystem::path(FLINT_TEST_GOLDEN) / "shaping";
+    const std::filesystem::path root = std::filesystem::path(FLINT_TEST_GOLDENS) / "shaping";
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(root))
         if (entry.path().extension() == ".case") files.push_back(entry.path());

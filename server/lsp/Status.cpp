@@ -1,0 +1,183 @@
+// flint/status: one line of health a status bar or statusline can show, sent once
+// the client is initialized and again whenever it changes.
+//
+//   {"method": "flint/status", "params": {"state": "rate-limited",
+//     "message": "rate limited by the provider until 12:03:07 UTC",
+//     "provider": {"kind": "openai-chat", "endpoint": "https://api.cerebras.ai/v1"},
+//     "model": "gpt-oss-120b", "until": "2026-11-24T12:03:07Z", "latencyMs": 212}}
+//
+// The state is derived, in this order of precedence, from: the configuration (a
+// problem with it → "error"; no provider → "no-model"), the provider's 429s
+// ("rate-limited" until its Retry-After), calls in flight ("streaming"), and the
+// last call's outcome (a failure → "error" until a call succeeds; else "ready").
+// It is fed by the provider's typed events (Provider::observe), so features need
+// not report anything themselves. Users complain most that completion tools
+// "silently don't work": this is where Flint says why.
+#include "lsp/ServerContext.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <set>
+
+namespace flint::lsp {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string isoTime(Clock::time_point at, bool timeOnly) {
+    const auto wall = std::chrono::system_clock::now() +
+                      std::chrono::duration_cast<std::chrono::system_clock::duration>(at - Clock::now());
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(wall + std::chrono::milliseconds(500));
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, timeOnly ? "%H:%M:%S UTC" : "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+std::string firstLine(std::string text, size_t limit = 200) {
+    if (const size_t eol = text.find('\n'); eol != std::string::npos) text.resize(eol);
+    if (text.size() > limit) text = text.substr(0, limit) + "...";
+    return text;
+}
+
+struct Board : std::enable_shared_from_this<Board> {
+    ServerContext& ctx;
+    bool initialized = false;
+    // The provider being watched: its observer owns `watchToken`, which expires
+    // when the provider (and with it the observer) is destroyed.
+    Provider* watched = nullptr;
+    std::weak_ptr<int> watchToken;
+    std::set<uint64_t> inFlight;
+    std::string lastError;
+    std::optional<Clock::time_point> limitedUntil;
+    std::optional<int64_t> latencyMs;
+    std::string servedBy;
+    std::unique_ptr<boost::asio::steady_timer> limitTimer;
+    json::value lastSent;
+
+    explicit Board(ServerContext& c) : ctx(c) {}
+
+    void watchCurrentProvider() {
+        Provider* current = ctx.provider.get();
+        if (current && current == watched && !watchToken.expired()) return;
+        watched = current;
+        inFlight.clear();
+        lastError.clear();
+        limitedUntil.reset();
+        latencyMs.reset();
+        servedBy.clear();
+        if (!current) return;
+        auto token = std::make_shared<int>(0);
+        watchToken = token;
+        current->observe([weak = weak_from_this(), token](const ProviderEvent& event) {
+            if (auto self = weak.lock()) self->onEvent(event);
+        });
+    }
+
+    void onEvent(const ProviderEvent& event) {
+        switch (event.kind) {
+        case ProviderEvent::Kind::Started:
+            inFlight.insert(event.call);
+            break;
+        case ProviderEvent::Kind::FirstToken:
+            latencyMs = event.elapsed.count();
+            break;
+        case ProviderEvent::Kind::RateLimited:
+            limitedUntil = event.until;
+            armLimitTimer(event.until);
+            break;
+        case ProviderEvent::Kind::Ended:
+            inFlight.erase(event.call);
+            if (!event.model.empty()) servedBy = event.model;
+            if (event.cancelled) break;
+            if (event.end == StreamUpdate::End::Error || event.end == StreamUpdate::End::Truncated) {
+                lastError = event.error.empty() ? std::string("the model request failed") : event.error;
+            } else {
+                lastError.clear();
+                limitedUntil.reset();  // it answered: whatever limit there was is over
+            }
+            break;
+        }
+        publish();
+    }
+
+    void armLimitTimer(Clock::time_point until) {
+        if (!ctx.loop) return;
+        if (!limitTimer) limitTimer = std::make_unique<boost::asio::steady_timer>(*ctx.loop);
+        limitTimer->expires_at(until);
+        limitTimer->async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+            if (ec) return;
+            if (auto self = weak.lock()) self->publish();
+        });
+    }
+
+    json::value summary() const {
+        const Provider* provider = ctx.provider.get();
+        json::object status;
+        std::string state;
+        std::string message;
+        if (!ctx.configurationProblem.empty()) {
+            state = "error";
+            message = ctx.configurationProblem;
+        } else if (!provider) {
+            state = "no-model";
+            message = "no model configured: suggestions come from matching code in your open files "
+                      "(set flint.provider to connect a model)";
+        } else if (limitedUntil && *limitedUntil > Clock::now()) {
+            state = "rate-limited";
+            message = "rate limited by the provider until " + isoTime(*limitedUntil, true);
+            status["until"] = isoTime(*limitedUntil, false);
+        } else if (!inFlight.empty()) {
+            state = "streaming";
+            message = "streaming from " + (servedBy.empty() ? provider->config().model : servedBy);
+        } else if (!lastError.empty()) {
+            state = "error";
+            message = firstLine(lastError);
+        } else {
+            state = "ready";
+            message = "ready: " + provider->config().kind + " at " + provider->config().endpoint.origin();
+        }
+        status["state"] = state;
+        status["message"] = message;
+        if (provider) {
+            const ProviderConfig& config = provider->config();
+            status["provider"] = json::object{{"kind", config.kind},
+                                              {"endpoint", config.endpoint.origin() + config.endpoint.basePath}};
+            const std::string& model = servedBy.empty() ? config.model : servedBy;
+            status["model"] = model.empty() ? json::value(nullptr) : json::value(model);
+        } else {
+            status["provider"] = nullptr;
+            status["model"] = nullptr;
+        }
+        if (latencyMs) status["latencyMs"] = *latencyMs;
+        return status;
+    }
+
+    void publish() {
+        if (!initialized) return;
+        json::value next = summary();
+        if (next == lastSent) return;
+        lastSent = next;
+        spdlog::debug("status: {}", json::serialize(next));
+        ctx.notify("flint/status", std::move(next));
+    }
+};
+
+} // namespace
+
+void registerStatus(ServerContext& ctx) {
+    auto board = std::make_shared<Board>(ctx);
+    ctx.configurationApplied.push_back([board] {
+        board->initialized = true;
+        board->watchCurrentProvider();
+        board->publish();
+    });
+}
+
+} // namespace flint::lsp
