@@ -169,7 +169,10 @@ void registerInlineCompletion(ServerContext& ctx) {
                 (eol != std::string::npos || step.lineDone) && flight->reply && !flight->reply->replied())
                 flight->reply->result(items(next.substr(0, eol), flight->range));
         });
-        site->prepare(*doc);  // the original text's window parse, while the model thinks
+        // The original text's window parse, while the model thinks (behind the request's send).
+        ctx.defer([&ctx, site, uri = p.uri] {
+            if (const Document* current = ctx.workspace.find(uri)) site->prepare(*current);
+        });
         token.onCancel([weak] {
             if (auto flight = weak.lock()) {
                 flight->finished = true;
