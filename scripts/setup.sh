@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets Flint up on Debian bookworm: installs the toolchain and libraries (apt), the
-# pinned tree-sitter runtime and grammars (npm ci), builds flint-lsp, and shows it
-# working in a short scripted editor session. Safe to run again.
+# pinned tree-sitter runtime and grammars (npm ci), what the end-to-end tests need
+# (chromium, code-server under .cache/e2e, playwright-core), builds flint-lsp, and
+# shows it working in a short scripted editor session. Safe to run again.
 #   bash scripts/setup.sh            # everything, then the demo
 #   bash scripts/setup.sh --no-demo  # everything but the demo
 set -euo pipefail
@@ -18,6 +19,7 @@ packages=(
   libssl-dev libspdlog-dev libfmt-dev catch2
   # real editors for the headless editor tests (tests/editors/)
   neovim emacs-nox elpa-eglot
+  chromium libkrb5-dev  # end-to-end tests: the browser, and a native module of code-server
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
@@ -27,6 +29,9 @@ DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommen
 
 echo "== npm: pinned tree-sitter runtime and grammars (package-lock.json)"
 npm ci --no-audit --no-fund
+
+echo "== end-to-end test tools: Node 24, code-server, playwright-core (pinned; cached in .cache/e2e)"
+bash tests/e2e/install.sh --no-apt
 
 echo "== build: flint-lsp"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs Flint's whole test suite: unit and integration tests (ctest) on the normal
-# build, then again on a build with AddressSanitizer + UndefinedBehaviorSanitizer.
+# build, the end-to-end tests of the VS Code extension in code-server (tests/e2e),
+# then ctest again on a build with AddressSanitizer + UndefinedBehaviorSanitizer.
 # Needs scripts/setup.sh to have run once (it installs the dependencies).
+#   bash scripts/test.sh [--no-e2e]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -11,6 +13,11 @@ echo "== build (RelWithDebInfo)"
 cmake --build build
 echo "== tests"
 ctest --test-dir build --output-on-failure -j "$jobs"
+
+if [ "${1:-}" != "--no-e2e" ]; then
+  echo "== end-to-end: the VS Code extension in code-server"
+  bash tests/e2e/run.sh build/server/flint-lsp
+fi
 
 echo "== build (ASan + UBSan)"
 [ -f build-asan/build.ninja ] || cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLINT_SANITIZE=ON

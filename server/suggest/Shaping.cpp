@@ -75,8 +75,7 @@ bool extends(std::string_view text, std::string_view shown) {
 // end a unit early); a text that does not parse is cut back at line boundaries to the
 // longest clean prefix longer than what was shown. A partial tries one line boundary
 // only: the earlier ones were tried as it grew.
-void applySyntaxRules(Draft& draft, const ShapingSite& site, const Document& document,
-                      std::string_view shown, bool complete) {
+void applySyntaxRules(Draft& draft, const ShapingSite& site, std::string_view shown, bool complete) {
     const SuggestionParser& parser = site.parser();
     if (!parser.enabled() || isBlank(draft.text)) return;
     std::string candidate = draft.text;
@@ -108,7 +107,7 @@ void applySyntaxRules(Draft& draft, const ShapingSite& site, const Document& doc
         verdict.parsed = true;
         verdict.clean = false;
         if (!leavesOpen(candidate)) {
-            verdict = parser.check(document, candidate);
+            verdict = parser.check(candidate);
             if (!verdict.parsed) return;
         }
         if (verdict.clean) {
@@ -131,10 +130,9 @@ void applySyntaxRules(Draft& draft, const ShapingSite& site, const Document& doc
     draft.text = std::string(shown);
 }
 
-Draft shape(std::string_view raw, const ShapingSite& site, const Document* document,
-            std::string_view shown, bool complete) {
+Draft shape(std::string_view raw, const ShapingSite& site, std::string_view shown, bool complete) {
     Draft draft = applyTextRules(raw, site, complete);
-    if (document) applySyntaxRules(draft, site, *document, shown, complete);
+    applySyntaxRules(draft, site, shown, complete);
     if (!extends(draft.text, shown)) {
         // Every rule holds back what it might still remove, so this should not happen;
         // if a grammar's parse of a prefix disagrees with the whole, the shown text stays.
@@ -199,16 +197,14 @@ ShapingSite::ShapingSite(const Document& document, size_t offset, const Completi
         before.substr(0, before.size() - std::min(before.size(), linePrefix_.size())), lineIndent_);
 }
 
-PartialSuggestion shapePartial(std::string_view raw, const ShapingSite& site,
-                               const Document* document, std::string_view shown) {
-    Draft draft = shape(raw, site, document, shown, false);
+PartialSuggestion shapePartial(std::string_view raw, const ShapingSite& site, std::string_view shown) {
+    Draft draft = shape(raw, site, shown, false);
     const bool lineDone = lastLineDone(draft.text, draft.ruled);
     return {std::move(draft.text), draft.settled, lineDone};
 }
 
-std::string shapeSuggestion(std::string_view raw, const ShapingSite& site, const Document* document,
-                            std::string_view shown) {
-    return shape(raw, site, document, shown, true).text;
+std::string shapeSuggestion(std::string_view raw, const ShapingSite& site, std::string_view shown) {
+    return shape(raw, site, shown, true).text;
 }
 
 } // namespace flint

@@ -1,12 +1,13 @@
 #pragma once
 // Output shaping for inline suggestions: what a model returned, made fit to show at
-// the cursor. Pure functions of the reply, the document and what was already shown.
+// the cursor. Pure functions of the reply, the place it goes (a ShapingSite: what was
+// read from the document when it was asked for) and what was already shown.
 //
-//   bool single = wantsSingleLine(doc, offset, context);              // before asking
+//   bool single = wantsSingleLine(doc, offset, context);            // before asking
 //   ShapingSite site(doc, offset, context, {.singleLine = single, .fromChat = true});
-//   PartialSuggestion step = shapePartial(rawSoFar, site, &doc, shown); // each streamed step
+//   PartialSuggestion step = shapePartial(rawSoFar, site, shown);    // each streamed step
 //   if (step.settled) { /* nothing more can change it: close the stream */ }
-//   std::string final = shapeSuggestion(raw, site, &doc, shown);        // extends `shown`
+//   std::string final = shapeSuggestion(raw, site, shown);           // extends `shown`
 //
 // Rules, in order:
 //  1. a markdown fence around the whole reply is stripped (chat models add them);
@@ -55,7 +56,9 @@ struct ShapingOptions {
 bool wantsSingleLine(const Document& document, size_t offset, const CompletionContext& context);
 
 // What shaping needs to know about the place a suggestion goes, read once per request
-// (cheap: a few lookups in the tree, a copy of the tree's root).
+// from the document (a few lookups in its tree, a copy of the tree's root and of the
+// text up to a few lines past the cursor). Independent of the document afterwards: a
+// suggestion is shaped for the text it was asked for, however the document moves on.
 class ShapingSite {
 public:
     ShapingSite(const Document& document, size_t offset, const CompletionContext& context,
@@ -71,7 +74,7 @@ public:
     const SuggestionParser& parser() const { return parser_; }
     // Parses the original text around the cursor now instead of at the first check:
     // worth calling while the model has not answered yet.
-    void prepare(const Document& document) const { parser_.prepare(document); }
+    void prepare() const { parser_.prepare(); }
 
 private:
     ShapingOptions options_;
@@ -91,11 +94,8 @@ struct PartialSuggestion {
     bool lineDone = false; // the text's last line is whole (a line break follows it in the reply)
 };
 
-// `document` is the one the site was made for, or null when it is gone (then only the
-// text rules apply). `shown` is the text last shown for this request.
-PartialSuggestion shapePartial(std::string_view raw, const ShapingSite& site,
-                               const Document* document, std::string_view shown);
-std::string shapeSuggestion(std::string_view raw, const ShapingSite& site, const Document* document,
-                            std::string_view shown = {});
+// `shown` is the text last shown from this reply (empty before the first).
+PartialSuggestion shapePartial(std::string_view raw, const ShapingSite& site, std::string_view shown);
+std::string shapeSuggestion(std::string_view raw, const ShapingSite& site, std::string_view shown = {});
 
 } // namespace flint

@@ -319,17 +319,22 @@ SuggestionParser::SuggestionParser(const Document& document, size_t offset, size
     // A tree still being parsed does not match the text: no syntax rules then.
     if (!tree || document.parsePending()) return;
     const Text& text = document.text();
-    documentId_ = &document;
-    version_ = document.version();
     offset_ = std::min(offset, text.size());
     const uint32_t line = text.lineOf(offset_);
     const uint32_t lastLine = std::min(line + kLinesAfter, text.lineCount() - 1);
-    windowEnd_ = lastLine + 1 < text.lineCount() ? text.lineStart(lastLine + 1) : text.size();
-    if (windowEnd_ > offset_ + kWindowBytes) {
+    size_t windowEnd = lastLine + 1 < text.lineCount() ? text.lineStart(lastLine + 1) : text.size();
+    if (windowEnd > offset_ + kWindowBytes) {
         // Long lines: end at the last line start within the byte budget, or mid-line.
         const uint32_t limitLine = text.lineOf(offset_ + kWindowBytes);
-        windowEnd_ = limitLine > line ? text.lineStart(limitLine) : offset_ + kWindowBytes;
+        windowEnd = limitLine > line ? text.lineStart(limitLine) : offset_ + kWindowBytes;
     }
+    // The text up to the window's end, kept: the suggestion is judged against the text it
+    // was asked for, whatever happens to the document while it streams (the user may type
+    // it through; a prefetch's document is a temporary copy).
+    text_ = text.str().substr(0, windowEnd);
+    cursorPoint_ = toPoint(text.pointAt(offset_));
+    windowEndPoint_ = toPoint(text.pointAt(windowEnd));
+    language_ = &tree->language();
     base_ = ts_tree_copy(tree->tree());
 }
 
@@ -339,19 +344,12 @@ SuggestionParser::~SuggestionParser() {
     if (parser_) ts_parser_delete(parser_);
 }
 
-bool SuggestionParser::sameDocument(const Document& document) const {
-    return base_ && &document == documentId_ && document.version() == version_ &&
-           !document.parsePending();
-}
-
-void SuggestionParser::prepare(const Document& document) const {
-    if (parser_ || !sameDocument(document)) return;
+void SuggestionParser::prepare() const {
+    if (parser_ || !base_) return;
     parser_ = ts_parser_new();
-    ts_parser_set_language(parser_, document.syntax()->language().grammar());
-    const Text& text = document.text();
-    const Pieces pieces{{text.str(), {}, {}}};
-    window_ = parseWithin(parser_, base_, pieces, static_cast<uint32_t>(windowEnd_),
-                          toPoint(text.pointAt(windowEnd_)));
+    ts_parser_set_language(parser_, language_->grammar());
+    const Pieces pieces{{text_, {}, {}}};
+    window_ = parseWithin(parser_, base_, pieces, static_cast<uint32_t>(text_.size()), windowEndPoint_);
     ++parses_;
     if (!window_) return;
     Errors errors = findErrors(ts_tree_root_node(window_), static_cast<uint32_t>(offset_));
@@ -360,30 +358,26 @@ void SuggestionParser::prepare(const Document& document) const {
     std::sort(windowErrorKeys_.begin(), windowErrorKeys_.end());
 }
 
-SuggestionVerdict SuggestionParser::check(const Document& document,
-                                          std::string_view suggestion) const {
-    if (!sameDocument(document)) return {};
+SuggestionVerdict SuggestionParser::check(std::string_view suggestion) const {
+    if (!base_) return {};
     if (lastVerdict_.parsed && suggestion == lastSuggestion_) return lastVerdict_;
-    prepare(document);
+    prepare();
     if (!window_) return {};
 
-    const Text& text = document.text();
-    const std::string_view all = text.str();
+    const std::string_view all = text_;
     const uint32_t c = static_cast<uint32_t>(offset_);
     const uint32_t insertedEnd = c + static_cast<uint32_t>(suggestion.size());
     TSTree* tree = ts_tree_copy(window_);
-    const TSPoint at = toPoint(text.pointAt(c));
+    const TSPoint at = cursorPoint_;
     const TSPoint insertedAt = advance(at, suggestion);
     const TSInputEdit insert{c, c, insertedEnd, at, at, insertedAt};
     ts_tree_edit(tree, &insert);
     // The window's end, moved by the suggestion.
-    const uint32_t end =
-        static_cast<uint32_t>(windowEnd_) + static_cast<uint32_t>(suggestion.size());
-    const TSPoint windowPoint = toPoint(text.pointAt(windowEnd_));
+    const uint32_t end = static_cast<uint32_t>(text_.size() + suggestion.size());
     const TSPoint endPoint =
-        windowPoint.row == at.row
-            ? TSPoint{insertedAt.row, insertedAt.column + (windowPoint.column - at.column)}
-            : TSPoint{windowPoint.row + (insertedAt.row - at.row), windowPoint.column};
+        windowEndPoint_.row == at.row
+            ? TSPoint{insertedAt.row, insertedAt.column + (windowEndPoint_.column - at.column)}
+            : TSPoint{windowEndPoint_.row + (insertedAt.row - at.row), windowEndPoint_.column};
     const Pieces pieces{{all.substr(0, c), suggestion, all.substr(c)}};
     TSTree* parsed = parseWithin(parser_, tree, pieces, end, endPoint);
     ts_tree_delete(tree);
@@ -425,7 +419,7 @@ SuggestionVerdict SuggestionParser::check(const Document& document,
         if (errors.count - leftOpen > windowErrors_) verdict.clean = false;
 
         const size_t first = suggestion.find_first_not_of(" \t\r\n");
-        const Query* query = document.syntax()->language().query(QueryKind::Shaping);
+        const Query* query = language_->query(QueryKind::Shaping);
         if (first != std::string_view::npos && query) {
             // The innermost unit that began before the cursor and holds the suggestion's
             // first character: the statement being finished, or the block being filled.

@@ -14,8 +14,8 @@
 //    suggestions that cannot parse for lexical reasons (an unclosed bracket or string)
 //    never get here: Shaping.cpp knows them from the bracket scan.
 //
-//   SuggestionParser parser(document, offset, leftOpen);      // per request; O(1)
-//   SuggestionVerdict v = parser.check(document, "return x\n\ndef g():");
+//   SuggestionParser parser(document, offset, leftOpen);      // per request
+//   SuggestionVerdict v = parser.check("return x\n\ndef g():");
 //   if (v.unitEnd) text.resize(*v.unitEnd);                   // the block ended there
 //   if (!v.clean) ...                                          // it adds a syntax error
 //
@@ -32,12 +32,12 @@
 #include <string_view>
 #include <vector>
 
-struct TSTree;
-struct TSParser;
+#include <tree_sitter/api.h>
 
 namespace flint {
 
 class Document;
+class Language;
 
 // One line or several, from the syntax at the cursor; nullopt when the document has
 // no tree (or no shaping query). Single when the cursor is in a line comment, or
@@ -64,8 +64,10 @@ struct SuggestionVerdict {
 
 class SuggestionParser {
 public:
-    // `leftOpen`: how many brackets open at the cursor nothing after it closes
-    // (openBracketsAt); their closers may be missing before and after.
+    // Copies what it needs from `document` (its tree, O(1); its text up to the window's
+    // end): checks judge a suggestion against the text it was asked for, even once the
+    // document has moved on. `leftOpen`: how many brackets open at the cursor nothing
+    // after it closes (openBracketsAt); their closers may be missing before and after.
     SuggestionParser(const Document& document, size_t offset, size_t leftOpen = 0);
     ~SuggestionParser();
     SuggestionParser(const SuggestionParser&) = delete;
@@ -74,28 +76,26 @@ public:
     bool enabled() const { return base_ != nullptr; }
     // Parses the original window and reads its errors (the first check does it
     // otherwise): a caller can do it while the model is still thinking.
-    void prepare(const Document& document) const;
-    SuggestionVerdict check(const Document& document, std::string_view suggestion) const;
+    void prepare() const;
+    SuggestionVerdict check(std::string_view suggestion) const;
 
-    // How many re-parses were run: for tests and benchmarks.
+    // How many parses were run (the original window's included): for tests and benchmarks.
     size_t parses() const { return parses_; }
 
 private:
-    bool sameDocument(const Document& document) const;
-
-    const void* documentId_ = nullptr; // the Document the parser was made for...
-    int64_t version_ = 0;              // ...at this version
     size_t offset_ = 0;
+    std::string text_;  // the document's text up to the window's end
+    TSPoint cursorPoint_{};
+    TSPoint windowEndPoint_{};
     size_t leftOpenAtCursor_ = 0;
-    size_t windowEnd_ = 0;   // the text is parsed up to here
-    TSTree* base_ = nullptr; // the document's tree, copied
+    const Language* language_ = nullptr;
+    TSTree* base_ = nullptr;  // the document's tree, copied
     mutable TSParser* parser_ = nullptr;
-    mutable TSTree* window_ = nullptr; // the original window's tree
+    mutable TSTree* window_ = nullptr;  // the original window's tree
     mutable size_t windowErrors_ = 0;
-    mutable std::vector<uint64_t>
-        windowErrorKeys_; // its errors: where each starts and its kind, in order
+    mutable std::vector<uint64_t> windowErrorKeys_;  // its errors: where each starts and its kind, in order
     mutable size_t parses_ = 0;
-    mutable std::string lastSuggestion_; // the last check, remembered: partial results repeat
+    mutable std::string lastSuggestion_;  // the last check, remembered: partial results repeat
     mutable SuggestionVerdict lastVerdict_;
 };
 

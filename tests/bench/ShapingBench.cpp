@@ -119,29 +119,29 @@ Result run(const Scenario& s, int iterations) {
             const ShapingSite shaping(doc, offset, context, options);
             site.push_back(t.elapsed());
             t = Timer();
-            shaping.prepare(doc);
+            shaping.prepare();
             window.push_back(t.elapsed());
             t = Timer();
-            result.shaped = shapeSuggestion(s.reply, shaping, &doc);
+            result.shaped = shapeSuggestion(s.reply, shaping);
             final.push_back(t.elapsed());
             request.push_back(all.elapsed());
         }
         {
             const Timer t;
             const ShapingSite shaping(doc, offset, context, options);
-            shapeSuggestion(s.unbalanced, shaping, &doc);
+            shapeSuggestion(s.unbalanced, shaping);
             unbalanced.push_back(t.elapsed());
         }
     }
     for (int round = 0; round < std::max(1, iterations / 4); ++round) {
         const ShapingSite shaping(doc, offset, context, options);
-        shaping.prepare(doc);
+        shaping.prepare();
         std::string shown;
         for (size_t n = 4; n < s.reply.size() + 4; n += 4) {
             const size_t parsesBefore = shaping.parser().parses();
             const Timer t;
             const PartialSuggestion step =
-                shapePartial(s.reply.substr(0, std::min(n, s.reply.size())), shaping, &doc, shown);
+                shapePartial(s.reply.substr(0, std::min(n, s.reply.size())), shaping, shown);
             const Sample sample = t.elapsed();
             partialAll.push_back(sample);
             if (shaping.parser().parses() > parsesBefore) partialParsing.push_back(sample);

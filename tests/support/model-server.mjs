@@ -13,8 +13,11 @@
 //                          sets the script for the requests that follow (fields merge into the current one)
 //   POST /__flint/queue    same fields: a one-shot script for the next model request only
 //   POST /__flint/release  lets held streams go on (see holdAfter)
-//   GET  /__flint/requests every model request: {id, method, path, headers, body, connection, aborted, completed}
-//   GET  /__flint/wait?id=N&for=aborted|completed   answers once request N is in that state (or 504 after 10 s)
+//   GET  /__flint/requests every model request: {id, method, path, headers, body, connection, aborted, completed,
+//                          receivedNs, firstTokenNs} (times: CLOCK_MONOTONIC ns, as steady_clock in C++ on Linux);
+//                          ?last=N: only the last N
+//   GET  /__flint/wait?id=N&for=received|aborted|completed   answers once request N has arrived / is in
+//                          that state (or 504 after 10 s)
 //   GET  /__flint/connections?atLeast=N  answers {opened} once N connections were ever opened (504 after 10 s)
 // Faults: "429" (with Retry-After), "401", "500", "drop" (close mid-stream), "garbage" (a malformed event),
 //         "stall" (headers, then nothing), "slow-headers" (nothing at all until released), "oversized".
@@ -56,7 +59,7 @@ function notifyConnectionWaiters() {
 function notifyWaiters() {
   for (const w of [...waiters]) {
     const r = requests[w.id - 1];
-    if (r && r[w.state]) {
+    if (r && (w.state === "received" || r[w.state])) {
       waiters.splice(waiters.indexOf(w), 1);
       w.respond(200, r);
     }
@@ -152,6 +155,7 @@ async function stream(req, res, record, s, format) {
     }
     if (s.fault === "garbage" && i === Math.floor(parts.length / 2)) res.write("data: {this is not json\n\n");
     if (s.fault === "oversized" && i === 1) res.write(`data: {"padding":"${"x".repeat(16 << 20)}"}\n\n`);
+    if (i === 0) record.firstTokenNs = monotonicNs();
     res.write(format.token(parts[i], s));
     if (interval > 0) {
       const due = began + (i + 1) * interval;
@@ -170,7 +174,12 @@ function readBody(req) {
   });
 }
 
+// CLOCK_MONOTONIC in nanoseconds: the same clock as C++'s steady_clock on Linux, so a
+// benchmark in another process can line up its own timestamps with these.
+const monotonicNs = () => Number(process.hrtime.bigint());
+
 const server = http.createServer(async (req, res) => {
+  const receivedNs = monotonicNs();
   const url = new URL(req.url, "http://127.0.0.1");
   const body = await readBody(req);
   const reply = (status, value) => {
@@ -191,7 +200,10 @@ const server = http.createServer(async (req, res) => {
     pending.forEach((resolve) => resolve());
     return reply(200, { released: pending.length });
   }
-  if (url.pathname === "/__flint/requests") return reply(200, requests);
+  if (url.pathname === "/__flint/requests") {
+    const last = url.searchParams.get("last");
+    return reply(200, last === null ? requests : requests.slice(-Number(last)));
+  }
   if (url.pathname === "/__flint/connections") {
     const w = { atLeast: Number(url.searchParams.get("atLeast") ?? 0), respond: reply };
     connectionWaiters.push(w);
@@ -220,9 +232,10 @@ const server = http.createServer(async (req, res) => {
   const format = formatFor(url.pathname);
   const record = {
     id: requests.length + 1, method: req.method, path: url.pathname, headers: req.headers, body,
-    connection: req.socket.flintId, aborted: false, completed: false,
+    connection: req.socket.flintId, aborted: false, completed: false, receivedNs, firstTokenNs: null,
   };
   requests.push(record);
+  notifyWaiters();
   res.setHeader("x-flint-connection", String(req.socket.flintId));
   res.setHeader("x-flint-request", String(record.id));
   res.on("close", () => {

@@ -114,7 +114,7 @@ TEST_CASE("shaping golden cases, in one go and streamed") {
 
         {
             const ShapingSite site(doc, offset, context, options);
-            CHECK(shapeSuggestion(reply, site, &doc) == expected);
+            CHECK(shapeSuggestion(reply, site) == expected);
         }
         // Streamed in steps of 1, 2, 3, 5, 8 bytes, as a model's tokens arrive.
         const ShapingSite site(doc, offset, context, options);
@@ -123,13 +123,13 @@ TEST_CASE("shaping golden cases, in one go and streamed") {
         const size_t steps[] = {1, 2, 3, 5, 8};
         for (size_t i = 0; n < reply.size(); ++i) {
             n = std::min(reply.size(), n + steps[i % 5]);
-            const PartialSuggestion step = shapePartial(reply.substr(0, n), site, &doc, shown);
+            const PartialSuggestion step = shapePartial(reply.substr(0, n), site, shown);
             INFO("after " << n << " bytes: [" << step.text << "], shown before [" << shown << "]");
             REQUIRE(step.text.starts_with(shown));
             shown = step.text;
             if (step.settled) break;
         }
-        const std::string streamed = shapeSuggestion(reply.substr(0, n), site, &doc, shown);
+        const std::string streamed = shapeSuggestion(reply.substr(0, n), site, shown);
         INFO("streamed result [" << streamed << "], last partial [" << shown << "]");
         CHECK(streamed.starts_with(shown));
         // A reply that adds a syntax error may keep, streamed, the clean text shown before

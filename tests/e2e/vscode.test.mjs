@@ -1,0 +1,314 @@
+// Flint in a real VS Code (code-server in headless chromium), against the scripted
+// model server. Each scenario asserts on the editor's DOM and on the saved file, and
+// leaves a screenshot in build/e2e-artifacts/. Run by tests/e2e/run.sh (which installs
+// code-server, packs the VSIX and sets the paths), itself run by scripts/test.sh.
+//
+// Not here yet, and why:
+// - a next-edit suggestion from flint-lsp itself: its `flint/inlineEdit` is on its way
+//   to main; until then the extension's renderer is tested against stand-in-lsp.mjs.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { CodeServer, ModelServer, closedPort, median, root, until } from "./harness.mjs";
+
+const READY = /^Flint: ready/;
+const SHAPE =
+  "import math\n\nclass Shape:\n    def area(self, r):\n        total = 0\n        total = total + math.pi * r * r\n        return total\n";
+
+describe("ghost text from a model", () => {
+  let model;
+  let vscode;
+
+  before(async () => {
+    model = await ModelServer.start();
+    vscode = await CodeServer.start({
+      name: "inline",
+      files: {
+        "add.py": "def add(a, b):\n    ",
+        "total.py": "def total_of(xs):\n    ",
+        "mul.py": "def mul(a, b):\n    ",
+        "sub.py": "def sub(a, b):\n    ",
+        "shape.py": SHAPE,
+        "latency.py": "values = []\nx",
+      },
+      settings: {
+        "flint.provider.kind": "openai-chat",
+        "flint.provider.endpoint": model.url,
+        "flint.provider.model": "flint-scripted-model",
+        "flint.trace.server": "verbose",
+      },
+    });
+    await vscode.waitForStatus(READY);
+  });
+
+  after(async () => {
+    await vscode?.stop();
+    await model?.stop();
+  });
+
+  test("typing shows the model's suggestion; Tab accepts it; the file holds it", async () => {
+    await model.script({ reply: "eturn a + b", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
+    const editor = await vscode.open("add.py");
+    await editor.type("r");
+    await editor.ghostText((t) => t === "eturn a + b", "the ghost text 'eturn a + b'");
+    await vscode.screenshot("1-ghost-text");
+    await until("the show event sent to flint-lsp", () =>
+      vscode.flintLog().includes("Sending notification 'textDocument/didShowCompletion'"),
+    );
+    await editor.press("Tab");
+    // (A new suggestion may show at once after the accept: it is not in the file.)
+    await editor.waitForFile("def add(a, b):\n    return a + b");
+    await vscode.screenshot("1-accepted");
+  });
+
+  test("word-wise accept takes the next word and tells the server; Tab takes the rest", async () => {
+    await model.script({ reply: "eturn a - b", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
+    const editor = await vscode.open("sub.py");
+    await editor.type("r");
+    await editor.ghostText((t) => t === "eturn a - b", "the ghost text 'eturn a - b'");
+    await editor.press("Control+ArrowRight");
+    await editor.ghostText((t) => t === " a - b", "the rest after the accepted word");
+    const log = await until("the partial accept sent to flint-lsp", () => {
+      const m = /Sending notification 'textDocument\/didPartiallyAcceptCompletion'[^\n]*\n(?:[^\n]*\n)*?[^\n]*"acceptedLength": (\d+)/.exec(vscode.flintLog());
+      return m ? m : false;
+    });
+    assert.equal(Number(log[1]), "eturn".length, "acceptedLength counts the accepted word");
+    await vscode.screenshot("1-word-accepted");
+    await editor.press("Tab");
+    await editor.waitForFile("def sub(a, b):\n    return a - b");
+  });
+
+  test("a slow stream: the ghost text shows before the stream ends, and grows", async () => {
+    const reply = "otal = 0\n    for x in xs:\n        total += x\n    return total";
+    // 4 characters a token: 4 tokens are "otal = 0\n    for " (the first line and a bit), then the stream waits.
+    await model.script({ reply, ttftMs: 0, tokensPerSecond: 0, holdAfter: 4 });
+    const before = (await model.requests()).length;
+    const editor = await vscode.open("total.py");
+    await editor.type("t");
+    const early = await editor.ghostText((t) => t.startsWith("otal = 0"), "the first line as ghost text");
+    const held = (await model.requests()).slice(before);
+    assert.ok(held.length >= 1, "the model was asked");
+    assert.ok(held.every((r) => !r.completed), "the ghost text is visible while the model's stream is still open");
+    assert.ok(!early.includes("return total"), `the held stream's tail is not shown yet: ${JSON.stringify(early)}`);
+    await vscode.screenshot("2-streaming-first-line");
+    await model.release();
+    const grown = await editor.ghostText((t) => t.includes("return total"), "the ghost text to grow to the whole reply");
+    assert.ok(grown.length > early.length, "the ghost text grew");
+    await vscode.screenshot("2-streamed-whole");
+    await editor.press("Tab");
+    await editor.waitForFile("def total_of(xs):\n    total = 0\n    for x in xs:\n        total += x\n    return total");
+    // Requests made after the accept were held too: let them end.
+    await model.script({ holdAfter: null });
+    await model.release();
+  });
+
+  test("typing a character of the suggestion keeps it, with no new model request", async () => {
+    await model.script({ reply: "eturn a * b", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
+    const editor = await vscode.open("mul.py");
+    const before = (await model.requests()).length;
+    await editor.type("r");
+    await editor.ghostText((t) => t === "eturn a * b", "the ghost text 'eturn a * b'");
+    const asked = await until("the model's answer to end", async () => {
+      const all = await model.requests();
+      return all.slice(before).every((r) => r.completed || r.aborted) ? all.length : false;
+    });
+    await editor.type("e");
+    // VS Code asks the extension again at the new position; wait until flint-lsp answered it.
+    await until("the inline request after 'e' to be answered", () => /inline 2:7 v\d+/.test(vscode.flintLog()));
+    assert.equal(await editor.ghost(), "turn a * b", "the rest of the suggestion is still shown");
+    assert.equal((await model.requests()).length, asked, "typing through made no model request");
+    await vscode.screenshot("3-typed-through");
+    await editor.press("Tab");
+    await editor.waitForFile("def mul(a, b):\n    return a * b");
+  });
+
+  test("a code action from Flint is offered, and applied from the model's rewrite", async () => {
+    await model.script({ reply: "        total = total + math.pi * r ** 2\n", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
+    const editor = await vscode.open("shape.py");
+    const page = vscode.page;
+    // Select "total = total + math.pi * r * r" (line 6).
+    await editor.press("Control+Home");
+    for (let i = 0; i < 5; i++) await editor.press("ArrowDown");
+    await editor.press("End");
+    await editor.press("Shift+Home");
+    await editor.press("Control+.");
+    const rewrite = page.locator(".action-widget .monaco-list-row", { hasText: "Rewrite the selection" });
+    await rewrite.first().waitFor({ timeout: 60_000 });
+    await vscode.screenshot("5-code-actions-offered");
+    await rewrite.first().click();
+    await editor.waitForFile(SHAPE.replace("math.pi * r * r", "math.pi * r ** 2"));
+    await vscode.screenshot("5-code-action-applied");
+  });
+
+  test("keystroke to visible ghost text (figure, not an assertion)", async () => {
+    await model.script({ reply: " = len(values)", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
+    const editor = await vscode.open("latency.py");
+    const page = vscode.page;
+    // Times are taken in the page: the keydown event, the first mutation that shows the
+    // typed letter (the baseline: VS Code echoing a keystroke, no Flint involved), and
+    // the first that shows ghost text.
+    await page.evaluate(() => {
+      window.__flint = { key: 0, echo: 0, ghost: 0, letter: "" };
+      window.addEventListener("keydown", (e) => (window.__flint = { key: performance.now(), echo: 0, ghost: 0, letter: e.key }), true);
+      new MutationObserver(() => {
+        const f = window.__flint;
+        if (!f.key) return;
+        const editor = document.querySelector(".editor-instance .monaco-editor");
+        if (!f.echo) {
+          const line = [...editor.querySelectorAll(".view-lines .view-line")].map((l) => l.textContent).find((t) => t.startsWith("x"));
+          if (line && line.endsWith(f.letter)) f.echo = performance.now();
+        }
+        if (!f.ghost && editor.querySelector(".ghost-text-decoration")) f.ghost = performance.now();
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    const samples = [];
+    const echoes = [];
+    const letters = "abcdefghijkl";
+    // Each sample types one more letter on the same line: a new text, so a new model request.
+    for (let i = 0; i < letters.length; i++) {
+      await editor.type(letters[i]);
+      await editor.ghostText((t) => t === " = len(values)", `ghost text for sample ${i + 1}`);
+      const f = await until("the page's timestamps", () =>
+        page.evaluate(() => (window.__flint.ghost && window.__flint.echo ? window.__flint : false)),
+      );
+      samples.push(f.ghost - f.key);
+      echoes.push(f.echo - f.key);
+      await editor.press("Escape");
+      await editor.noGhostText();
+    }
+    const ms = samples.map((s) => s.toFixed(1)).join(", ");
+    const ghost = median(samples);
+    const echo = median(echoes);
+    console.log(
+      `figure: keystroke -> visible ghost text, instant scripted model: median ${ghost.toFixed(1)} ms over ${samples.length} (${ms})`,
+    );
+    console.log(
+      `figure: baseline, keystroke -> the typed letter on screen: median ${echo.toFixed(1)} ms; ghost text after the echo: ${(ghost - echo).toFixed(1)} ms (ratio ${(ghost / echo).toFixed(2)})`,
+    );
+    await vscode.screenshot("latency");
+  });
+});
+
+describe("model endpoint down", () => {
+  let vscode;
+
+  before(async () => {
+    const port = await closedPort();
+    vscode = await CodeServer.start({
+      name: "down",
+      files: { "down.py": "def sub(a, b):\n    " },
+      settings: {
+        "flint.provider.kind": "openai-chat",
+        "flint.provider.endpoint": `http://127.0.0.1:${port}`,
+        "flint.provider.firstTokenTimeoutMs": 2000,
+        "flint.provider.maxRetries": 0,
+      },
+    });
+  });
+
+  after(async () => {
+    await vscode?.stop();
+  });
+
+  test("the status bar shows the problem and the editor stays responsive", async () => {
+    await vscode.waitForStatus(/^Flint: (ready|error)/);
+    const editor = await vscode.open("down.py");
+    await editor.type("r");
+    const status = await vscode.waitForStatus(/^Flint: error/);
+    assert.match(status, /^Flint: error — \S/, "the status carries the reason");
+    console.log(`status bar: ${status}`);
+    await vscode.page.locator('.statusbar-item[aria-label^="Flint: error"], .statusbar-item [aria-label^="Flint: error"]').first().hover();
+    await vscode.page.getByText("Click for the Flint menu.").first().waitFor({ state: "visible", timeout: 60_000 });
+    await vscode.screenshot("6-endpoint-down");
+    await editor.type("eturn a - b");
+    await until("the typed text on screen", async () => (await editor.currentLineText()).some((l) => l.includes("return a - b")));
+    assert.equal(await editor.ghost(), "", "no ghost text from a model that is down");
+    await editor.waitForFile("def sub(a, b):\n    return a - b");
+    await vscode.screenshot("6-still-editing");
+  });
+});
+
+// The extension's half of next-edit suggestions, against stand-in-lsp.mjs answering
+// flint/inlineEdit in the documented shape (the server's next-edit engine is on its
+// way to main; the same steps then run against flint-lsp and the scripted model).
+const API_KEY = "sk-flint-e2e-0123456789abcdef";
+
+describe("the extension against a stand-in server: next-edit renderer, API key", () => {
+  let vscode;
+  let log;
+
+  before(async () => {
+    log = path.join(root, "build/e2e/stand-in-lsp.log");
+    fs.rmSync(log, { force: true });
+    vscode = await CodeServer.start({
+      name: "nextedit",
+      files: { "area.py": "def area(w, height):\n    return w * height\n\n\ndef main():\n    print(area(2, 3))\n" },
+      settings: {
+        "flint.server.path": path.join(root, "tests/e2e/stand-in-lsp.mjs"),
+        "flint.provider.endpoint": "http://127.0.0.1:9/v1",
+      },
+      env: {
+        FLINT_STAND_IN_LOG: log,
+        FLINT_STAND_IN_EXPECT_KEY: API_KEY,
+        // Rename the parameter on line 1 while the cursor is at the end of the file.
+        FLINT_STAND_IN_EDIT: JSON.stringify({
+          text: "width",
+          range: { start: { line: 0, character: 9 }, end: { line: 0, character: 10 } },
+          jump: true,
+        }),
+      },
+    });
+    await vscode.waitForStatus(READY);
+  });
+
+  after(async () => {
+    await vscode?.stop();
+  });
+
+  const received = () => fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+
+  test("an edit away from the cursor is drawn with a jump hint and accepted with Tab", async () => {
+    const editor = await vscode.open("area.py");
+    await editor.type("#");
+    const shown = await until("the edit and its hint drawn", async () => {
+      const texts = await vscode.decorationTexts();
+      return texts.includes("idth") && texts.some((t) => t.includes("Tab: edit at line 1")) ? texts : false;
+    });
+    assert.ok(shown.includes("idth"), "the inserted text is drawn after the kept 'w'");
+    await vscode.screenshot("4-inline-edit-shown");
+    await editor.press("Tab");
+    await editor.waitForFile("def area(width, height):\n    return w * height\n\n\ndef main():\n    print(area(2, 3))\n#");
+    await until("the accept command sent", () =>
+      received().some((m) => m.method === "workspace/executeCommand" && m.params.command === "flint.acceptInlineEdit"),
+    );
+    assert.ok(received().some((m) => m.method === "textDocument/didShowInlineEdit"), "the show event was sent");
+    await vscode.screenshot("4-inline-edit-accepted");
+  });
+
+  test("Set API Key: the key reaches the server's environment, never a setting or a log", async () => {
+    const page = vscode.page;
+    const starts = () => received().filter((m) => m.method === "initialize").length;
+    const before = starts();
+    await page.keyboard.press("Control+Shift+P");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ timeout: 60_000 });
+    await input.fill(">Flint: Set API Key");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Set API Key" }).first().waitFor({ timeout: 60_000 });
+    await page.keyboard.press("Enter");
+    await page.locator('.quick-input-widget input[type="password"]').waitFor({ timeout: 60_000 });
+    await page.keyboard.type(API_KEY);
+    await page.keyboard.press("Enter");
+    // A new key restarts flint-lsp with it in the environment.
+    await until("flint-lsp restarted", () => starts() > before);
+    await vscode.waitForStatus(READY);
+    const messages = received();
+    const init = messages.filter((m) => m.method === "initialize").at(-1);
+    assert.equal(init.params.initializationOptions.provider.apiKeyEnv, "FLINT_API_KEY", "the provider is pointed at the key's variable");
+    assert.equal(messages.filter((m) => "apiKeyInEnvironment" in m).at(-1).apiKeyInEnvironment, true, "the key is in the environment");
+    const settingsFiles = [path.join(vscode.workspace, ".vscode/settings.json"), path.join(vscode.userData, "User/settings.json")];
+    for (const file of settingsFiles) assert.ok(!fs.readFileSync(file, "utf8").includes(API_KEY), `the key is not in ${file}`);
+    assert.ok(!vscode.flintLog().includes(API_KEY), "the key is not in the Flint log");
+    assert.ok(!JSON.stringify(messages).includes(API_KEY), "the key is not sent over LSP");
+  });
+});
