@@ -69,6 +69,7 @@ GoldenCase parseCase(const std::filesystem::path& path) {
 
 std::string languageIdFor(const std::string& language) {
     if (language == "tsx") return "typescriptreact";
+    if (language == "bash") return "shellscript";
     return language;
 }
 
@@ -80,7 +81,7 @@ TEST_CASE("shaping golden cases, in one go and streamed") {
     for (const auto& entry : std::filesystem::recursive_directory_iterator(root))
         if (entry.path().extension() == ".case") files.push_back(entry.path());
     std::sort(files.begin(), files.end());
-    CHECK(files.size() >= 32);
+    CHECK(files.size() >= 40);
     std::map<std::string, int> perLanguage;
 
     for (const auto& path : files) {
@@ -98,6 +99,7 @@ TEST_CASE("shaping golden cases, in one go and streamed") {
                                 : language == "javascript" ? "js"
                                 : language == "typescript" ? "ts"
                                 : language == "rust"       ? "rs"
+                                : language == "bash"       ? "sh"
                                                            : language;
         Document doc("file:///golden/case." + ext, languageIdFor(language), 1, source);
         REQUIRE(doc.syntax());
@@ -138,7 +140,7 @@ TEST_CASE("shaping golden cases, in one go and streamed") {
               (golden.sections.count("streamed") ? golden.sections.at("streamed") : expected));
     }
     for (const char* language :
-         {"python", "javascript", "typescript", "c", "cpp", "go", "rust", "java"}) {
+         {"python", "javascript", "typescript", "c", "cpp", "go", "rust", "java", "bash"}) {
         INFO(language);
         CHECK(perLanguage[language] >= 4);
     }
