@@ -81,14 +81,16 @@ TEST_CASE("a reply that runs past the end of the block is cut where the block en
           "closed") {
     boost::asio::io_context loop;
     ScriptedModelServer model(loop);
-    // Two characters every 5 ms: the reply takes ~250 ms, so closing the stream early shows.
+    // Two characters a token; the server holds the stream before the reply's last line
+    // (after 42 tokens) until released: the suggestion can only be done before that if
+    // Flint closed the stream itself, with no dependence on timing.
     model.control("POST", "/__flint/script",
                   boost::json::serialize(
                       json::object{{"reply", "return message\n\ndef shout(name):\n    return "
                                              "name.upper() + '!'\n\n\ndef whisper(name):\n"
                                              "    return name.lower()\n"},
                                    {"tokenChars", 2},
-                                   {"tokensPerSecond", 200}}));
+                                   {"holdAfter", 42}}));
     LspProcess server;
     const std::string uri = "file:///work/greeter.py";
     start(server, model, uri,
@@ -117,6 +119,7 @@ TEST_CASE("a reply that runs past the end of the block is cut where the block en
         model.control("GET", "/__flint/requests").as_array().back().at("id").as_int64());
     CHECK(model.control("GET", "/__flint/wait?id=" + requestId + "&for=aborted").at("aborted") ==
           true);
+    model.control("POST", "/__flint/release");
     finish(server);
 }
 
