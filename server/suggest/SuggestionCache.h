@@ -46,6 +46,7 @@ struct CachedSuggestion {
     bool lineDone = false;     // its last line is whole (a line break follows in the reply)
     bool complete = false;     // its stream has ended: `text` is final
     std::string model;         // the model that served it, once known
+    std::optional<StreamUsage> usage;  // the server's report of its work, once complete
     bool prefetched = false;   // fetched speculatively and not used yet
 };
 

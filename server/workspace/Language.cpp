@@ -15,6 +15,7 @@ std::string_view toString(QueryKind kind) {
     case QueryKind::Scopes: return "scopes";
     case QueryKind::Imports: return "imports";
     case QueryKind::Definitions: return "definitions";
+    case QueryKind::Regions: return "regions";
     case QueryKind::Shaping: return "shaping";
     }
     return "?";
@@ -229,6 +230,7 @@ std::string_view rawQuery(const GrammarEntry& entry, QueryKind kind) {
     case QueryKind::Scopes: return entry.scopesQuery;
     case QueryKind::Imports: return entry.importsQuery;
     case QueryKind::Definitions: return entry.definitionsQuery;
+    case QueryKind::Regions: return entry.regionsQuery;
     case QueryKind::Shaping: return entry.shapingQuery;
     }
     return {};
@@ -279,7 +281,8 @@ LanguageRegistry::LanguageRegistry() {
         language->grammar_ = entry.language();
         language->languageIds_ = splitWords(entry.languageIds);
         language->extensions_ = splitWords(entry.extensions);
-        for (QueryKind kind : {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions, QueryKind::Shaping})
+        language->lineComment_ = entry.lineComment;
+        for (QueryKind kind : kQueryKinds)
             language->sources_[Language::index(kind)] = resolveQuery(entry, kind);
         languages_.push_back(std::move(language));
     }
@@ -287,7 +290,7 @@ LanguageRegistry::LanguageRegistry() {
 
 void LanguageRegistry::compileAllQueries(const std::atomic<bool>& stop) const {
     for (const auto& language : languages_)
-        for (QueryKind kind : {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions, QueryKind::Shaping}) {
+        for (QueryKind kind : kQueryKinds) {
             if (stop.load(std::memory_order_relaxed)) return;
             language->query(kind);
         }

@@ -17,6 +17,7 @@
 #include <atomic>
 
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -26,7 +27,12 @@
 
 namespace flint {
 
-enum class QueryKind { Scopes, Imports, Definitions, Shaping };
+// Scopes: @scope.<kind> + @name. Imports: @import. Definitions: @definition.<kind> +
+// @name. Regions: @region, the statements and blocks a next-edit region may span.
+// Shaping: @unit, @opener, @singleline (output shaping, suggest/ShapingSyntax).
+enum class QueryKind { Scopes, Imports, Definitions, Regions, Shaping };
+inline constexpr QueryKind kQueryKinds[] = {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions,
+                                            QueryKind::Regions, QueryKind::Shaping};
 
 // The source text a node spans (clamped to `text`).
 std::string_view nodeText(TSNode node, std::string_view text);
@@ -69,6 +75,10 @@ class Language {
 public:
     std::string_view name() const { return name_; }
     const TSLanguage* grammar() const { return grammar_; }
+    // File extensions with the dot (".py").
+    const std::vector<std::string>& extensions() const { return extensions_; }
+    // How a line comment starts ("#", "//"); empty for a language without one.
+    std::string_view lineComment() const { return lineComment_; }
     // Null when the language has no such query (or it failed to compile: logged once).
     const Query* query(QueryKind kind) const;
     // The query source after resolving "; inherits:" lines.
@@ -83,7 +93,8 @@ private:
     const TSLanguage* grammar_ = nullptr;
     std::vector<std::string> languageIds_;
     std::vector<std::string> extensions_;
-    static constexpr size_t kKinds = 4;
+    std::string lineComment_;
+    static constexpr size_t kKinds = std::size(kQueryKinds);
     std::string sources_[kKinds];
     mutable std::once_flag compiled_[kKinds];
     mutable std::unique_ptr<Query> queries_[kKinds];
