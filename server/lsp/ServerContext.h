@@ -21,12 +21,20 @@
 #include "support/Cancellation.h"
 #include "workspace/Workspace.h"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <array>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <variant>
+
+namespace flint {
+struct InlineStats;
+class NextEditEngine;
+}
 
 namespace flint::lsp {
 
@@ -68,16 +76,27 @@ struct ServerContext {
     ContextSources contextSources;
     // The event loop network work runs on (null in tests that drive the server bare).
     boost::asio::io_context* loop = nullptr;
-    // The configured model provider, connected ahead of need; null when none is configured.
-    std::unique_ptr<Provider> provider;
+    // The configured model providers by name ("default" is `flint.provider`), each
+    // connected ahead of need. lsp/Configuration.cpp keeps them in step with the settings.
+    std::map<std::string, std::shared_ptr<Provider>> providers;
     // The features that call a model. Each may be served by its own provider (a fast
     // model for inline, a stronger one for actions); features ask through providerFor.
     enum class Feature { Inline, NextEdit, Actions };
+    // The provider serving each feature (for inline, possibly a hedged pair); null when none.
+    std::array<std::shared_ptr<Provider>, 3> routes;
     // The provider that serves `feature`, or null when none is configured for it.
-    Provider* providerFor(Feature) { return provider.get(); }
+    Provider* providerFor(Feature feature) { return routes[static_cast<size_t>(feature)].get(); }
+    // Called after the providers were replaced (a configuration change): listeners
+    // re-read `providers` (e.g. to follow their health).
+    std::vector<std::function<void()>> providersChanged;
+    // Inline completion's statistics (suggest/InlineStats.h), for flint/stats and tests.
+    const InlineStats* inlineStats = nullptr;
 
     std::function<void(std::string method, RequestHandler)> onRequest;
     std::function<void(std::string method, NotificationHandler)> onNotification;
+    // Called when `initialize` arrives, once `client` is set and before the capabilities
+    // are sent: for features whose capabilities depend on the client's.
+    std::vector<std::function<void()>> initializing;
     // Registers a command for workspace/executeCommand; executeCommandProvider lists
     // every registered command. (Features never register workspace/executeCommand
     // themselves: there is one dispatcher.)
@@ -96,6 +115,9 @@ struct ServerContext {
     // Called after a document's text changed (didChange) or it closed: features
     // drop work that was for the old text.
     std::vector<std::function<void(const std::string& uri)>> documentChanged;
+    // Next-edit suggestions (lsp/InlineEdit.cpp). Inline completion may ask it for a
+    // stored prediction's pure insertion at the cursor (NextEditEngine::insertionAt).
+    std::shared_ptr<NextEditEngine> nextEdits;
     void notifyDocumentChanged(const std::string& uri) {
         for (auto& listener : documentChanged) listener(uri);
     }
@@ -113,5 +135,6 @@ void registerWorkspaceContext(ServerContext& ctx);
 void registerInlineCompletion(ServerContext& ctx);
 void registerStatus(ServerContext& ctx);
 void registerCodeActions(ServerContext& ctx);
+void registerInlineEdit(ServerContext& ctx);
 
 } // namespace flint::lsp

@@ -36,6 +36,22 @@ struct ModelRequest {
     int maxTokens = 256;
     std::optional<double> temperature;
     std::vector<std::string> stop;
+    // llama.cpp's t_max_predict_ms: once a line is complete, stop generating after this
+    // long (counted from the first token). Unset: the provider's `predictBudgetMs`; 0: none.
+    std::optional<int> predictBudgetMs;
+    // llama.cpp's id_slot: the server slot whose prompt cache the request should reuse.
+    // Unset: the provider's `slot`; -1: the server chooses.
+    std::optional<int> slot;
+};
+
+// The work a server reports behind a stream (llama.cpp's `timings`), on the last
+// update when the format carries it; -1 where it says nothing.
+struct StreamUsage {
+    int promptTokens = -1;  // prompt tokens evaluated for this request
+    int cachedTokens = -1;  // prompt tokens reused from the server's cache
+    int outputTokens = -1;
+    double promptMs = -1;
+    double outputMs = -1;
 };
 
 // What one streamed event means: new text, the serving model, or the end.
@@ -51,6 +67,17 @@ struct StreamUpdate {
     std::string model;  // the model that served the request, when the event names it
     End end = End::None;
     std::string error;  // End::Error: what went wrong
+    // End::Error without asking the model: why the request was not sent.
+    enum class Refusal {
+        None,
+        Budget,         // a budget or the pacing would be exceeded (automatic requests only)
+        RateLimited,    // the provider's Retry-After has not passed (automatic requests only)
+        Starting,       // the local model server is not ready yet
+        NoKey,          // the API key is missing
+        Misconfigured,  // the provider cannot be used as configured (bad proxy, ...)
+    };
+    Refusal refused = Refusal::None;
+    std::optional<StreamUsage> usage;
 };
 
 std::string_view toString(StreamUpdate::End end);
@@ -67,6 +94,9 @@ public:
     virtual std::string_view path() const = 0;
     virtual Framing framing() const = 0;
     virtual std::string requestBody(const ModelRequest& request) const = 0;
+    // The message that asks for the same response over a WebSocket, for formats that
+    // have a WebSocket mode ("" for the others).
+    virtual std::string webSocketMessage(const ModelRequest&) const { return {}; }
     // Decodes one event: an SSE event (its type and data), an NDJSON line (type
     // empty) or a WebSocket message (type empty). Fills `out`.
     virtual void decode(std::string_view type, std::string_view payload, StreamUpdate& out) const = 0;

@@ -7,6 +7,7 @@
 //   doc.syntax()->nodePath(...);
 
 #include "workspace/DefinitionCache.h"
+#include "workspace/EditHistory.h"
 #include "workspace/SyntaxTree.h"
 #include "workspace/Text.h"
 
@@ -56,6 +57,14 @@ public:
     // Changes whenever definitions() returned a changed list.
     uint64_t definitionsGeneration() const { return definitions_.generation(); }
     const Language* language() const { return language_; }
+    // What the user recently changed (every change goes through applyChanges).
+    EditHistory& history() { return history_; }
+    const EditHistory& history() const { return history_; }
+
+    // A copy of this document with `insertion` inserted at byte `offset`, its tree
+    // updated incrementally (not parsed from scratch): the document as it would be
+    // if the user accepted a suggestion there.
+    std::unique_ptr<Document> withInsertion(size_t offset, std::string_view insertion) const;
 
     // Applies changes in order (each range refers to the text after the previous
     // change, as LSP specifies), then reparses once, within `parseBudget` if given
@@ -65,6 +74,7 @@ public:
                       std::optional<std::chrono::microseconds> parseBudget = std::nullopt);
 
 private:
+    Document(const Document& other, std::unique_ptr<SyntaxTree> syntax);
     std::string uri_;
     std::string languageId_;
     int64_t version_;
@@ -73,6 +83,7 @@ private:
     std::unique_ptr<SyntaxTree> syntax_;
     std::optional<std::vector<ByteSpan>> headImports_;
     DefinitionCache definitions_;
+    EditHistory history_;
 };
 
 } // namespace flint

@@ -16,6 +16,7 @@
 #include <atomic>
 
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -25,7 +26,11 @@
 
 namespace flint {
 
-enum class QueryKind { Scopes, Imports, Definitions };
+// Scopes: @scope.<kind> + @name. Imports: @import. Definitions: @definition.<kind> +
+// @name. Regions: @region, the statements and blocks a next-edit region may span.
+enum class QueryKind { Scopes, Imports, Definitions, Regions };
+inline constexpr QueryKind kQueryKinds[] = {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions,
+                                            QueryKind::Regions};
 
 // The source text a node spans (clamped to `text`).
 std::string_view nodeText(TSNode node, std::string_view text);
@@ -87,10 +92,11 @@ private:
     std::vector<std::string> languageIds_;
     std::vector<std::string> extensions_;
     std::string lineComment_;
-    std::string sources_[3];
-    mutable std::once_flag compiled_[3];
-    mutable std::unique_ptr<Query> queries_[3];
-    mutable std::string errors_[3];
+    static constexpr size_t kKinds = std::size(kQueryKinds);
+    std::string sources_[kKinds];
+    mutable std::once_flag compiled_[kKinds];
+    mutable std::unique_ptr<Query> queries_[kKinds];
+    mutable std::string errors_[kKinds];
 };
 
 class LanguageRegistry {
