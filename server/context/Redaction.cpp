@@ -458,6 +458,12 @@ size_t redactSecrets(std::string& text, RedactedSecrets* secrets) {
     return spans.size();
 }
 
+bool holdsSecret(std::string_view text, size_t from, size_t to) {
+    for (const Span& span : findSecrets(text))
+        if (span.start < to && from < span.end) return true;
+    return false;
+}
+
 bool restoreSecrets(std::string& reply, const RedactedSecrets& secrets) {
     if (secrets.redacted == 0) return true;
     std::vector<size_t> found;

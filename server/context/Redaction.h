@@ -40,6 +40,10 @@ size_t redactSecrets(std::string& text);
 // spanning the cut is found; each part gets its share of the replacement.
 size_t redactSecrets(std::string& before, std::string& after);
 
+// True when a secret found in `text` overlaps [from, to): a part of a text that
+// cannot be redacted (it is edited in place) holds one.
+bool holdsSecret(std::string_view text, size_t from, size_t to);
+
 // What each placeholder in a redacted text stands for, in text order (a placeholder
 // that was in the text before redaction stands for itself).
 struct RedactedSecrets {
