@@ -38,6 +38,10 @@ public:
         const ProviderConfig& c = provider->config();
         return c.kind + " " + c.endpoint.origin() + c.endpoint.basePath + " " + c.model;
     }
+    std::string modelName() override {
+        Provider* provider = ctx_.providerFor(ServerContext::Feature::Inline);
+        return provider ? provider->config().model : std::string();
+    }
     std::shared_ptr<ProviderCall> stream(ModelRequest request, std::function<void(const StreamUpdate&)> onUpdate,
                                          bool invoked) override {
         // An explicit request goes even when budgets pause automatic ones.
@@ -122,7 +126,7 @@ struct State {
     explicit State(ServerContext& ctx)
         : model(ctx), clock(ctx.loop ? std::unique_ptr<Clock>(std::make_unique<LoopClock>(*ctx.loop))
                                      : std::make_unique<DeferredClock>(ctx)),
-          engine(ctx.workspace, model, *clock) {}
+          engine(ctx.workspace, model, *clock, &ctx.contextSources) {}
     ProviderModel model;
     std::unique_ptr<Clock> clock;
     InlineCompletionEngine engine;

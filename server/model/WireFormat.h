@@ -30,6 +30,9 @@ struct ModelRequest {
     std::string prefix;
     std::string suffix;
     std::vector<ContextSnippet> extra;
+    // `prefix` is the whole prompt, already in the model's template: send it as is,
+    // with no suffix and no server-side template (plain completion endpoints).
+    bool raw = false;
     int maxTokens = 256;
     std::optional<double> temperature;
     std::vector<std::string> stop;
@@ -64,7 +67,6 @@ struct StreamUpdate {
     std::string model;  // the model that served the request, when the event names it
     End end = End::None;
     std::string error;  // End::Error: what went wrong
-    std::optional<StreamUsage> usage;
     // End::Error without asking the model: why the request was not sent.
     enum class Refusal {
         None,
@@ -75,6 +77,7 @@ struct StreamUpdate {
         Misconfigured,  // the provider cannot be used as configured (bad proxy, ...)
     };
     Refusal refused = Refusal::None;
+    std::optional<StreamUsage> usage;
 };
 
 std::string_view toString(StreamUpdate::End end);
