@@ -97,6 +97,7 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
         registerTextSync(ctx);
         registerInspect(ctx);
         registerConfiguration(ctx);
+        registerStats(ctx);
         registerInlineCompletion(ctx);
         registerStatus(ctx);
         registerCodeActions(ctx);

@@ -48,6 +48,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         ShapingOptions shaping;
         std::string raw;
         Clock::TimePoint started;
+        Clock::Duration requestSide{};  // Flint's time from the request let go to the stream handed on
         bool sawToken = false;
         bool ended = false;
         bool prefetch = false;
@@ -268,8 +269,20 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         if (stream->ended) return;
         if (!stream->sawToken && !update.text.empty()) {
             stream->sawToken = true;
-            debounce.firstToken(clock.now() - stream->started);
+            const Clock::TimePoint arrived = clock.now();
+            debounce.firstToken(arrived - stream->started);
+            stats.timeToFirstTokenMs.add(milliseconds(arrived - stream->started));
+            handleUpdate(stream, update);
+            // Flint's share: shaping this first text and handing it to the editor.
+            if (!stream->prefetch) stats.addedMs.add(milliseconds(stream->requestSide + (clock.now() - arrived)));
+            return;
         }
+        handleUpdate(stream, update);
+    }
+
+    static double milliseconds(Clock::Duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+    void handleUpdate(const std::shared_ptr<Stream>& stream, const StreamUpdate& update) {
         stream->raw += update.text;
         bool end = update.end != StreamUpdate::End::None;
         // Single-line mode needs nothing past the first line: close the stream early.
@@ -375,7 +388,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
     Prepared prepare(Document& document, size_t offset, const WireFormat& format) {
         Prepared p;
         p.context = buildCompletionContext(document, offset, {});
-        const bool singleLine = wantsSingleLine(p.context);
+        const bool singleLine = !settings.multiLine || wantsSingleLine(p.context);
         p.shaping = {.singleLine = singleLine, .fromChat = !isFillInTheMiddle(format)};
         p.request = buildCompletionRequest(p.context, format,
                                            singleLine ? settings.maxTokensSingleLine : settings.maxTokensMultiLine);
@@ -398,6 +411,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         if (!document) return cancelView(view);
         const WireFormat* format = model.format();
         if (!format) return answerFromWorkspace(doc, view, *document);
+        const Clock::TimePoint began = clock.now();
         Prepared p = prepare(*document, view->offset, *format);
         const std::string& text = document->text().str();
         if (auto hit = exactHit(doc, p.key, text, view->offset)) return serve(doc, view, *hit);
@@ -415,6 +429,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         ++stats.modelRequests;
         doc.live = startStream(view->uri, std::move(p.context), p.shaping, std::move(p.request), entry, false,
                                view->invoked);
+        doc.live->requestSide = clock.now() - began;
         doc.live->views.push_back(view);
     }
 
@@ -619,6 +634,16 @@ InlineCompletionEngine::InlineCompletionEngine(Workspace& workspace, CompletionM
     : impl_(std::make_shared<Impl>(workspace, model, clock)) {}
 
 InlineCompletionEngine::~InlineCompletionEngine() = default;
+
+InlineSettings adaptedToSlowModel(InlineSettings settings) {
+    settings.multiLine = false;
+    settings.maxTokensMultiLine = std::min(settings.maxTokensMultiLine, settings.maxTokensSingleLine);
+    settings.prefetch = false;
+    const AdaptiveDebounce::Duration floor = std::min<AdaptiveDebounce::Duration>(
+        std::chrono::milliseconds(150), settings.debounce.ceiling);
+    settings.debounce.floor = std::max(settings.debounce.floor, floor);
+    return settings;
+}
 
 void InlineCompletionEngine::configure(const InlineSettings& settings) {
     impl_->settings = settings;
