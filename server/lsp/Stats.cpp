@@ -220,10 +220,10 @@ struct Observatory : std::enable_shared_from_this<Observatory> {
         json::object features;
         for (size_t i = 0; i < kModelFeatureNames.size(); ++i) {
             const auto feature = static_cast<ServerContext::Feature>(i);
-            const std::string serving = ctx.providerNameFor(feature);
-            json::object f{{"provider", serving.empty() ? json::value(nullptr) : json::value(serving)},
+            const std::string servedBy = ctx.providerNameFor(feature);
+            json::object f{{"provider", servedBy.empty() ? json::value(nullptr) : json::value(servedBy)},
                            {"fallback", ctx.fallbackNames[i].empty() ? json::value(nullptr) : json::value(ctx.fallbackNames[i])},
-                           {"servedByFallback", !serving.empty() && serving == ctx.fallbackNames[i] && serving != ctx.routeNames[i]}};
+                           {"servedByFallback", !servedBy.empty() && servedBy == ctx.fallbackNames[i] && servedBy != ctx.routeNames[i]}};
             features[kModelFeatureNames[i]] = std::move(f);
         }
         if (const InlineStats* s = ctx.inlineStats) {

@@ -1,6 +1,8 @@
 #include "stats/MetricsServer.h"
 
+#include <boost/asio/buffers_iterator.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -279,7 +279,7 @@ TEST_CASE("export: Prometheus text on 127.0.0.1 parses with the official parser;
     std::ofstream(text) << body;
     int status = 0;
     const std::string parsed =
-        run("python3 '" FLINT_SOURCE_DIR "/tests/support/parse-prometheus.py' '" + text.string() + "'", status);
+        run("'" FLINT_PYTHON3 "' '" FLINT_SOURCE_DIR "/tests/support/parse-prometheus.py' '" + text.string() + "'", status);
     REQUIRE(status == 0);
     const json::value families = json::parse(parsed).at("families");
     // prometheus_client names a counter's family without _total.
@@ -296,26 +296,35 @@ TEST_CASE("export: Prometheus text on 127.0.0.1 parses with the official parser;
     CHECK(families.at("flint_provider_degraded").at("type") == "gauge");
     CHECK(httpGet(port, "/other").starts_with("HTTP/1.1 404"));
 
-    // The OTLP file gets a line every interval; wait (with a deadline) for one that has the request.
-    json::value line;
+    // The OTLP file gets a line every interval; wait (with a deadline) for one written
+    // after the request (earlier lines have no provider figures yet).
+    auto requestsPoint = [](const json::value& line) -> const json::value* {
+        const json::value& metrics = line.at("resourceMetrics").at(0).at("scopeMetrics").at(0).at("metrics");
+        for (const json::value& m : metrics.as_array()) {
+            if (m.at("name") != "flint_provider_requests_total") continue;
+            CHECK(m.at("sum").at("isMonotonic") == true);
+            const json::array& points = m.at("sum").at("dataPoints").as_array();
+            return points.empty() ? nullptr : &points.front();
+        }
+        FAIL("no flint_provider_requests_total in an OTLP line");
+        return nullptr;
+    };
+    json::value found;
     const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < deadline && line.is_null()) {
+    while (found.is_null() && std::chrono::steady_clock::now() < deadline) {
         std::ifstream in(otlp);
-        for (std::string text; std::getline(in, text);) line = json::parse(text);
-        if (line.is_null()) std::this_thread::sleep_for(20ms);
+        for (std::string text; std::getline(in, text);) {
+            boost::system::error_code ec;
+            json::value line = json::parse(text, ec);
+            if (ec) continue;  // a line still being written
+            if (const json::value* point = requestsPoint(line)) found = *point;
+        }
+        if (found.is_null()) std::this_thread::sleep_for(20ms);  // polling the file, under the deadline
     }
-    REQUIRE(line.is_object());
-    const json::value& metrics = line.at("resourceMetrics").at(0).at("scopeMetrics").at(0).at("metrics");
-    bool sawRequests = false;
-    for (const json::value& m : metrics.as_array()) {
-        if (m.at("name") != "flint_provider_requests_total") continue;
-        sawRequests = true;
-        const json::value& point = m.at("sum").at("dataPoints").at(0);
-        CHECK(number(point.at("asDouble")) == 1);
-        CHECK(point.at("attributes").at(0).at("value").at("stringValue") == "default");
-        CHECK(m.at("sum").at("isMonotonic") == true);
-    }
-    CHECK(sawRequests);
+    REQUIRE(found.is_object());
+    CHECK(number(found.at("asDouble")) == 1);
+    CHECK(found.at("attributes").at(0).at("key") == "provider");
+    CHECK(found.at("attributes").at(0).at("value").at("stringValue") == "default");
     finish(server);
     std::filesystem::remove_all(otlp.parent_path());
 }
