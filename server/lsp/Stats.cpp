@@ -131,7 +131,8 @@ json::value otlpRequest(const std::vector<Metric>& metrics, std::chrono::system_
                 point["sum"] = p.sum;
                 json::array quantiles;
                 if (p.quantiles)
-                    for (auto [q, v] : {std::pair{0.5, p.quantiles->p50}, {0.9, p.quantiles->p90}, {0.99, p.quantiles->p99}})
+                    for (auto [q, v] : {std::pair{0.5, p.quantiles->p50}, std::pair{0.9, p.quantiles->p90},
+                                        std::pair{0.99, p.quantiles->p99}})
                         quantiles.push_back(json::object{{"quantile", q}, {"value", v}});
                 point["quantileValues"] = std::move(quantiles);
             } else {

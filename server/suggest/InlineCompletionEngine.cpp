@@ -271,16 +271,16 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
             stream->sawToken = true;
             const Clock::TimePoint arrived = clock.now();
             debounce.firstToken(arrived - stream->started);
-            stats.timeToFirstTokenMs.add(milliseconds(arrived - stream->started));
+            stats.timeToFirstTokenMs.add(asMilliseconds(arrived - stream->started));
             handleUpdate(stream, update);
             // Flint's share: shaping this first text and handing it to the editor.
-            if (!stream->prefetch) stats.addedMs.add(milliseconds(stream->requestSide + (clock.now() - arrived)));
+            if (!stream->prefetch) stats.addedMs.add(asMilliseconds(stream->requestSide + (clock.now() - arrived)));
             return;
         }
         handleUpdate(stream, update);
     }
 
-    static double milliseconds(Clock::Duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+    static double asMilliseconds(Clock::Duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
     void handleUpdate(const std::shared_ptr<Stream>& stream, const StreamUpdate& update) {
         stream->raw += update.text;
