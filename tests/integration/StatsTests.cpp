@@ -228,7 +228,7 @@ TEST_CASE("flint/stats: a degraded provider hands inline completion to its confi
         {"features", json::object{{"inline", json::object{{"provider", "main"}, {"fallback", "backup"}}}}},
         {"stats", json::object{{"degradedTtftMs", 1000}, {"degradedSamples", 3}, {"probeAfterMs", 600000}}}});
     const json::value ready = server.waitStatus("ready");
-    CHECK(ready.at("provider").at("endpoint") == endpointOf(slowModel));
+    CHECK(ready.at("provider").at("endpoint").as_string() == endpointOf(slowModel));
 
     for (int64_t id = 10; id < 13; ++id) {
         complete(server, id);
@@ -236,7 +236,7 @@ TEST_CASE("flint/stats: a degraded provider hands inline completion to its confi
     }
     const json::value degraded = server.waitStatus("degraded");
     CHECK(std::string(degraded.at("message").as_string()).find("serving from fallback 'backup'") != std::string::npos);
-    CHECK(degraded.at("provider").at("endpoint") == endpointOf(fastModel));  // who serves now
+    CHECK(degraded.at("provider").at("endpoint").as_string() == endpointOf(fastModel));  // who serves now
 
     complete(server, 20);
     waitDone(server, 20);
