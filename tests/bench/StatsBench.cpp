@@ -157,7 +157,7 @@ int main(int argc, char** argv) {
     const double renderUs = prometheusRenderUs(200);
     std::printf("statistics per model request: %.0f ns (3 provider events + 2 engine samples + 2 clock reads)\n", statsNs);
     std::printf("baseline, one keystroke (didChange, 10,000-line Python file): %.0f ns\n", keystrokeMedianNs);
-    std::printf("ratio statistics / keystroke: %.3f\n", statsNs / keystrokeMedianNs);
+    std::printf("ratio statistics / keystroke: %.2e (%.4f%%)\n", statsNs / keystrokeMedianNs, 100.0 * statsNs / keystrokeMedianNs);
     std::printf("Prometheus text for one provider and inline (collect + render): %.1f us (not on the keystroke path)\n",
                 renderUs);
     if (!jsonPath.empty()) {
