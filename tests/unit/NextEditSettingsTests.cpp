@@ -41,7 +41,7 @@ std::set<std::string> documented() {
     const std::string readme = readSourceFile("README.md");
     const size_t start = readme.find("### Next-edit settings");
     REQUIRE(start != std::string::npos);
-    const size_t end = readme.find("\n## ", start);
+    const size_t end = readme.find("\n#", start + 1);  // the next heading, of any level
     std::istringstream section(readme.substr(start, end - start));
     std::set<std::string> out;
     const std::regex row(R"(^\| `(\w+)` \|)");
