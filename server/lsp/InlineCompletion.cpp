@@ -13,6 +13,7 @@
 #include "lsp/LoopClock.h"
 #include "stats/ServingStats.h"
 #include "suggest/InlineCompletionEngine.h"
+#include "suggest/NextEditEngine.h"
 
 #include <spdlog/spdlog.h>
 
@@ -23,6 +24,7 @@ namespace flint::lsp {
 namespace {
 
 constexpr std::string_view kAcceptCommand = "flint.acceptCompletion";
+constexpr std::string_view kAcceptInlineEditCommand = "flint.acceptInlineEdit";  // lsp/InlineEdit.cpp
 
 // The engine's way to the model: whichever provider serves inline completion now
 // (the configuration may replace it at any time).
@@ -267,6 +269,20 @@ void handleInline(ServerContext& ctx, const std::shared_ptr<State>& state, const
     const std::string uri = where->doc->uri();
     const TextRange range{where->at, where->at};
     const json::value requestId = reply.id();
+    // A next-edit suggestion whose edit here is a pure insertion at the cursor is
+    // offered as this completion, with no model call; accepting it is next-edit's accept.
+    if (ctx.nextEdits)
+        if (auto insertion = ctx.nextEdits->insertionAt(uri, where->doc->version(), where->offset)) {
+            ctx.notify("flint/inlineCompletion/partial",
+                       json::object{{"id", requestId}, {"textDocument", json::object{{"uri", uri}}},
+                                    {"range", toJSON(range)}, {"text", insertion->text}, {"done", true},
+                                    {"source", "next-edit"}, {"suggestionId", insertion->id}});
+            json::object item{{"insertText", insertion->text}, {"range", toJSON(range)},
+                              {"command", json::object{{"title", "Accept next edit"},
+                                                       {"command", kAcceptInlineEditCommand},
+                                                       {"arguments", json::array{json::value(insertion->id)}}}}};
+            return reply.result(json::object{{"items", json::array{std::move(item)}}});
+        }
     state->engine.request(
         {.uri = uri, .offset = where->offset, .trigger = triggerOf(params)}, token,
         // The engine holds the listener: it holds the state weakly, or neither would go.

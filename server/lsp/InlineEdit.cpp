@@ -10,12 +10,14 @@
 #include "lsp/ServerContext.h"
 
 #include "suggest/NextEditEngine.h"
+#include "suggest/NextEditPrompt.h"
 
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <set>
+#include <type_traits>
 
 namespace flint::lsp {
 
@@ -23,33 +25,59 @@ namespace {
 
 constexpr std::string_view kAcceptCommand = "flint.acceptInlineEdit";
 
-template <class T>
-void readNumber(const json::object& o, std::string_view key, T& out) {
-    if (const json::value* v = o.if_contains(key); v && v->is_number()) out = static_cast<T>(v->to_number<double>());
-}
-
-void readStrings(const json::object& o, std::string_view key, std::vector<std::string>& out) {
-    if (const json::value* v = o.if_contains(key); v && v->is_array())
-        for (const json::value& item : v->as_array())
-            if (item.is_string()) out.emplace_back(item.as_string());
-}
-
-// The `nextEdit` part of the `flint` configuration section (README: Configuration).
-NextEditSettings readSettings(const json::object& settings) {
+// The `nextEdit` part of the `flint` configuration section (README: Next-edit
+// settings). A field that is unknown or of the wrong type is named in `error` (the
+// first one) and its default used: the rest of the section still counts.
+NextEditSettings readSettings(const json::object& settings, std::string& error) {
     NextEditSettings s;
     const json::value* section = settings.if_contains("nextEdit");
-    const json::object* o = section ? section->if_object() : nullptr;
-    if (!o) return s;
-    if (const json::value* v = o->if_contains("enabled"); v && v->is_bool()) s.enabled = v->as_bool();
-    if (const json::value* v = o->if_contains("format"); v && v->is_string()) s.format = v->as_string();
-    readStrings(*o, "disabledLanguages", s.disabledLanguages);
-    readStrings(*o, "disabledGlobs", s.disabledGlobs);
-    readNumber(*o, "tokensPerMinute", s.tokensPerMinute);
-    long quietMs = s.quietTime.count();
-    readNumber(*o, "quietMs", quietMs);
-    s.quietTime = std::chrono::milliseconds(std::max(0L, quietMs));
-    readNumber(*o, "regionLines", s.regionLines);
-    s.regionLines = std::clamp<uint32_t>(s.regionLines, 1, 200);
+    if (!section || section->is_null()) return s;
+    const json::object* o = section->if_object();
+    if (!o) {
+        error = "flint.nextEdit: expected an object";
+        return s;
+    }
+    auto bad = [&](std::string_view key, std::string_view expected) {
+        if (error.empty()) error = "flint.nextEdit." + std::string(key) + ": expected " + std::string(expected);
+    };
+    auto number = [&](std::string_view key, double low, double high, auto& out) {
+        const json::value& v = o->at(key);
+        if (!v.is_number() || v.to_number<double>() < low || v.to_number<double>() > high)
+            return bad(key, "a whole number from " + std::to_string(long(low)) + " to " + std::to_string(long(high)));
+        out = static_cast<std::remove_reference_t<decltype(out)>>(v.to_number<double>());
+    };
+    auto strings = [&](std::string_view key, std::vector<std::string>& out) {
+        const json::value& v = o->at(key);
+        const bool ok = v.is_array() && std::all_of(v.as_array().begin(), v.as_array().end(),
+                                                    [](const json::value& item) { return item.is_string(); });
+        if (!ok) return bad(key, "a list of strings");
+        for (const json::value& item : v.as_array()) out.emplace_back(item.as_string());
+    };
+    for (const auto& [key, v] : *o) {
+        if (key == "enabled") {
+            if (v.is_bool()) s.enabled = v.as_bool();
+            else bad(key, "true or false");
+        } else if (key == "format") {
+            if (v.is_string() && (v.as_string().empty() || findNextEditFormat(v.as_string()))) s.format = v.as_string();
+            else bad(key, "\"\" (by provider kind), \"chat\", \"zeta\" or \"qwen\"");
+        } else if (key == "disabledLanguages") {
+            strings(key, s.disabledLanguages);
+        } else if (key == "disabledGlobs") {
+            strings(key, s.disabledGlobs);
+        } else if (key == "tokensPerMinute") {
+            number(key, 0, 1e12, s.tokensPerMinute);
+        } else if (key == "quietMs") {
+            long ms = s.quietTime.count();
+            number(key, 0, 600'000, ms);
+            s.quietTime = std::chrono::milliseconds(ms);
+        } else if (key == "regionLines") {
+            number(key, 1, 200, s.regionLines);
+        } else if (error.empty()) {
+            error = "flint.nextEdit." + std::string(key) +
+                    ": unknown setting (known: enabled, disabledLanguages, disabledGlobs, tokensPerMinute, quietMs, "
+                    "regionLines, format)";
+        }
+    }
     return s;
 }
 
@@ -102,7 +130,16 @@ void registerInlineEdit(ServerContext& ctx) {
     engine->setExclusions([&ctx](std::string_view uri) { return ctx.contextSources.excludes(uri); });
     ctx.nextEdits = engine;
     ctx.documentChanged.push_back([engine](const std::string& uri) { engine->documentChanged(uri); });
-    auto told = std::make_shared<std::set<std::string>>();  // skip reasons the user was told about
+    auto told = std::make_shared<std::set<std::string>>();  // what the user was told about (skips, bad settings)
+
+    // A bad field is reported once, when the configuration that has it is applied.
+    ctx.configurationApplied.push_back([&ctx, told] {
+        std::string error;
+        readSettings(ctx.settings, error);
+        if (error.empty() || !told->insert(error).second) return;
+        spdlog::warn("configuration: {}", error);
+        ctx.showMessage(ServerContext::MessageType::Warning, "Flint: " + error + " (using the default)");
+    });
 
     auto handler = [&ctx, engine, told](const json::value& params, Reply reply, CancellationToken token) {
         TextDocumentPositionParams p;
@@ -116,8 +153,12 @@ void registerInlineEdit(ServerContext& ctx) {
         if (const json::value* version = params.at("textDocument").as_object().if_contains("version");
             version && version->is_int64())
             request.version = version->as_int64();
+        // A client that shows inline completions gets an insertion at the cursor there
+        // (lsp/InlineCompletion.cpp), not drawn a second time as an inline edit.
+        request.insertionAsCompletion = ctx.client.inlineCompletion;
         engine->setRoots(workspaceRoots(ctx.client));
-        const NextEditSettings settings = readSettings(ctx.settings);
+        std::string settingsError;  // reported when the configuration came (below)
+        const NextEditSettings settings = readSettings(ctx.settings, settingsError);
         engine->suggest(request, ctx.providerFor(ServerContext::Feature::NextEdit), settings, token,
                         [&ctx, reply, told, settings](NextEditSuggestion s) {
                             if (s.skipped == "budget" && told->insert(s.skipped).second)

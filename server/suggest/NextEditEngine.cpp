@@ -73,6 +73,7 @@ bool pathGlobMatch(std::string_view pattern, std::string_view path) {
 struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
     struct Waiter {
         size_t offset = 0;
+        bool insertionAsCompletion = false;
         Done done;
         bool answered = false;
     };
@@ -109,6 +110,13 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         if (!clock) clock = [] { return std::chrono::steady_clock::now(); };
     }
 
+    // An offered suggestion, for accepted() to find.
+    void remember(const std::string& id, const std::string& uri, std::string note) {
+        std::erase_if(recent, [&](const auto& entry) { return entry.first == id; });
+        recent.push_back({id, {uri, std::move(note)}});
+        while (recent.size() > 32) recent.pop_front();
+    }
+
     ~Impl() {
         for (auto& [uri, p] : byUri)
             if (p->call) p->call->cancel();
@@ -130,13 +138,16 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         return out;
     }
 
-    NextEditSuggestion suggestionFor(const Prediction& p, size_t cursor, const NextEditSettings& settings) const {
+    NextEditSuggestion suggestionFor(const Prediction& p, const Waiter& w, const NextEditSettings& settings) const {
+        const size_t cursor = w.offset;
         NextEditSuggestion s;
         s.id = p.id;
         s.uri = p.uri;
         s.version = p.version;
         s.complete = p.complete;
         s.edits = currentEdits(p);
+        if (w.insertionAsCompletion)
+            std::erase_if(s.edits, [&](const TextEdit& e) { return e.start == cursor && e.end == cursor; });
         const Document* doc = workspace.find(p.uri);
         if (!doc || s.edits.empty()) return s;
         const Text& text = doc->text();
@@ -157,7 +168,7 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
 
     void answer(const std::shared_ptr<Prediction>& p, const std::shared_ptr<Waiter>& w, const NextEditSettings& settings) {
         if (w->answered) return;
-        NextEditSuggestion s = suggestionFor(*p, w->offset, settings);
+        NextEditSuggestion s = suggestionFor(*p, *w, settings);
         // A jump is offered only after a pause in typing.
         if (s.jump && settings.quietTime.count() > 0) {
             const Document* doc = workspace.find(p->uri);
@@ -182,9 +193,7 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         std::erase(p->waiters, w);
         if (const Document* doc = workspace.find(p->uri); doc && !s.edits.empty()) {
             const uint32_t line = doc->text().lineOf(s.edits[s.best].start) + 1;
-            std::erase_if(recent, [&](const auto& entry) { return entry.first == s.id; });
-            recent.push_back({s.id, {s.uri, "the edit at line " + std::to_string(line) + " of " + displayPath(s.uri, roots)}});
-            while (recent.size() > 32) recent.pop_front();
+            remember(s.id, s.uri, "the edit at line " + std::to_string(line) + " of " + displayPath(s.uri, roots));
         }
         w->done(std::move(s));
     }
@@ -283,6 +292,7 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         // An excluded file (.gitignore, .flintignore, a secret file) is never sent anywhere.
         if (excluded && excluded(request.uri)) return answerEmpty(w, "excluded", request.uri, doc->version());
         w->offset = std::min(request.offset, doc->text().size());
+        w->insertionAsCompletion = request.insertionAsCompletion;
         token.onCancel([w] { w->answered = true; });
 
         if (auto it = byUri.find(request.uri); it != byUri.end()) {
@@ -410,11 +420,20 @@ bool NextEditEngine::accepted(const std::string& id) {
     return false;
 }
 
-std::optional<std::string> NextEditEngine::insertionAt(const std::string& uri, int64_t version, size_t offset) const {
+std::optional<NextEditEngine::Insertion> NextEditEngine::insertionAt(const std::string& uri, int64_t version,
+                                                                     size_t offset) {
     auto it = impl_->byUri.find(uri);
     if (it == impl_->byUri.end() || it->second->version != version) return std::nullopt;
-    for (const TextEdit& e : impl_->currentEdits(*it->second))
-        if (e.start == offset && e.end == offset && !e.text.empty()) return e.text;
+    const Impl::Prediction& p = *it->second;
+    for (const TextEdit& e : impl_->currentEdits(p)) {
+        if (e.start != offset || e.end != offset || e.text.empty()) continue;
+        // The accept names the suggestion: it is offered now, as by an answer.
+        const std::string note = "the insertion at line " +
+                                 std::to_string(impl_->workspace.find(uri)->text().lineOf(offset) + 1) + " of " +
+                                 displayPath(uri, impl_->roots);
+        impl_->remember(p.id, uri, note);
+        return Insertion{p.id, e.text};
+    }
     return std::nullopt;
 }
 

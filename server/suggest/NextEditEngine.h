@@ -75,6 +75,9 @@ public:
         std::string uri;
         size_t offset = 0;                 // the cursor, a byte offset
         std::optional<int64_t> version;    // the version the client saw, if it said
+        // The client shows inline completions: an edit that is a pure insertion at the
+        // cursor goes there (insertionAt) and is left out of this answer.
+        bool insertionAsCompletion = false;
     };
     struct Stats {
         size_t modelRequests = 0;   // streams started
@@ -104,9 +107,14 @@ public:
     void shown(const std::string& id);
     // The user accepted suggestion `id`; false when it is unknown.
     bool accepted(const std::string& id);
-    // For inline completion: the text of a stored prediction's edit that is a pure
-    // insertion at `offset` in version `version` of the document.
-    std::optional<std::string> insertionAt(const std::string& uri, int64_t version, size_t offset) const;
+    // For inline completion: a stored prediction's edit that is a pure insertion at
+    // `offset` in version `version` of the document (its text, and the suggestion's
+    // id for accepted()).
+    struct Insertion {
+        std::string id;
+        std::string text;
+    };
+    std::optional<Insertion> insertionAt(const std::string& uri, int64_t version, size_t offset);
     const Stats& stats() const;
 
 private:

@@ -2,10 +2,6 @@
 // model server. Each scenario asserts on the editor's DOM and on the saved file, and
 // leaves a screenshot in build/e2e-artifacts/. Run by tests/e2e/run.sh (which installs
 // code-server, packs the VSIX and sets the paths), itself run by scripts/test.sh.
-//
-// Not here yet, and why:
-// - a next-edit suggestion from flint-lsp itself: its `flint/inlineEdit` is on its way
-//   to main; until then the extension's renderer is tested against stand-in-lsp.mjs.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -229,34 +225,36 @@ describe("model endpoint down", () => {
   });
 });
 
-// The extension's half of next-edit suggestions, against stand-in-lsp.mjs answering
-// flint/inlineEdit in the documented shape (the server's next-edit engine is on its
-// way to main; the same steps then run against flint-lsp and the scripted model).
+// Next-edit suggestions from flint-lsp itself. Two scripted model servers: the
+// default provider serves inline completion (it answers nothing, so no ghost text
+// competes for Tab) and `flint.providers.edits` serves next-edit
+// (`flint.features.nextEdit`), scripted with the region rewritten.
 const API_KEY = "sk-flint-e2e-0123456789abcdef";
+const AREA = 'def area(w, height):\n    """The area of a rectangle, in square units."""\n    assert height >= 0\n    return w * height\n';
+const AREA_RENAMED = AREA.replaceAll("w,", "width,").replace("w * height", "width * height");
 
-describe("the extension against a stand-in server: next-edit renderer, API key", () => {
+describe("next-edit suggestions from flint-lsp; the API key", () => {
+  let inlineModel;
+  let editModel;
   let vscode;
-  let log;
 
   before(async () => {
-    log = path.join(root, "build/e2e/stand-in-lsp.log");
-    fs.rmSync(log, { force: true });
+    inlineModel = await ModelServer.start();
+    editModel = await ModelServer.start();
+    await inlineModel.script({ reply: "", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
     vscode = await CodeServer.start({
       name: "nextedit",
-      files: { "area.py": "def area(w, height):\n    return w * height\n\n\ndef main():\n    print(area(2, 3))\n" },
-      settings: {
-        "flint.server.path": path.join(root, "tests/e2e/stand-in-lsp.mjs"),
-        "flint.provider.endpoint": "http://127.0.0.1:9/v1",
+      files: { "area.py": AREA },
+      // The provider the key is for is the user's own: a workspace may not point a keyed provider elsewhere.
+      userSettings: {
+        "flint.provider.kind": "openai-chat",
+        "flint.provider.endpoint": inlineModel.url,
+        "flint.provider.model": "flint-scripted-model",
       },
-      env: {
-        FLINT_STAND_IN_LOG: log,
-        FLINT_STAND_IN_EXPECT_KEY: API_KEY,
-        // Rename the parameter on line 1 while the cursor is at the end of the file.
-        FLINT_STAND_IN_EDIT: JSON.stringify({
-          text: "width",
-          range: { start: { line: 0, character: 9 }, end: { line: 0, character: 10 } },
-          jump: true,
-        }),
+      settings: {
+        "flint.providers": { edits: { kind: "openai-chat", endpoint: editModel.url, model: "flint-scripted-model" } },
+        "flint.features": { nextEdit: "edits" },
+        "flint.trace.server": "verbose",
       },
     });
     await vscode.waitForStatus(READY);
@@ -264,31 +262,59 @@ describe("the extension against a stand-in server: next-edit renderer, API key",
 
   after(async () => {
     await vscode?.stop();
+    await inlineModel?.stop();
+    await editModel?.stop();
   });
 
-  const received = () => fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
-
-  test("an edit away from the cursor is drawn with a jump hint and accepted with Tab", async () => {
+  test("renaming a parameter: the other use, away from the cursor, is drawn with a jump hint; Tab applies it", async () => {
+    // The model's rewrite of the editable region (the whole function) with the rename carried through.
+    await editModel.script({ reply: AREA_RENAMED, ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
     const editor = await vscode.open("area.py");
-    await editor.type("#");
-    const shown = await until("the edit and its hint drawn", async () => {
+    await editor.press("Control+Home");
+    for (let i = 0; i < "def area(w".length; i++) await editor.press("ArrowRight");
+    await editor.type("idth");
+    await until("the typed rename on screen", async () =>
+      (await editor.currentLineText()).some((l) => l.startsWith("def area(width, height):")),
+    );
+    // Once typing has stopped for the quiet time, the edit at line 4 is drawn for the last
+    // version: "idth" after its kept "w", and at the cursor a hint saying where it is.
+    const shown = await until("the edit at line 4 and its hint drawn for the last version", async () => {
+      const log = vscode.flintLog();
+      const versions = [...log.matchAll(/Sending notification 'textDocument\/didChange'\.\nParams: \{\n\s*"textDocument": \{\n[^\n]*\n\s*"version": (\d+)/g)];
+      if (versions.length === 0 || !log.includes(`next edit v${versions.at(-1)[1]}: 1 hunk(s)\n`)) return false;
       const texts = await vscode.decorationTexts();
-      return texts.includes("idth") && texts.some((t) => t.includes("Tab: edit at line 1")) ? texts : false;
+      return texts.includes("idth") && texts.some((t) => t.includes("Tab: edit at line 4")) ? texts : false;
     });
-    assert.ok(shown.includes("idth"), "the inserted text is drawn after the kept 'w'");
+    assert.equal(shown.filter((t) => t === "idth").length, 1, `one edit left, at line 4: ${JSON.stringify(shown)}`);
     await vscode.screenshot("4-inline-edit-shown");
     await editor.press("Tab");
-    await editor.waitForFile("def area(width, height):\n    return w * height\n\n\ndef main():\n    print(area(2, 3))\n#");
-    await until("the accept command sent", () =>
-      received().some((m) => m.method === "workspace/executeCommand" && m.params.command === "flint.acceptInlineEdit"),
+    await editor.waitForFile(AREA_RENAMED);
+    await until("the accept command sent to flint-lsp", () =>
+      /Sending request 'workspace\/executeCommand[^\n]*\n(?:[^\n]*\n)*?[^\n]*"flint\.acceptInlineEdit"/.test(vscode.flintLog()),
     );
-    assert.ok(received().some((m) => m.method === "textDocument/didShowInlineEdit"), "the show event was sent");
+    assert.match(vscode.flintLog(), /Sending notification 'textDocument\/didShowInlineEdit'/, "the show event was sent");
     await vscode.screenshot("4-inline-edit-accepted");
+
+    // What the model was asked: next-edit went to its own provider, as a rewrite of the
+    // region with the original region as the Predicted Output.
+    const asked = await editModel.requests();
+    assert.ok(asked.length >= 1, "the next-edit model was asked");
+    for (const r of asked) {
+      const body = JSON.parse(r.body);
+      const region = body.prediction?.content;
+      assert.equal(typeof region, "string", "the request carries a Predicted Output");
+      // Asked while typing (the rename part way), or again after the accept.
+      const typing = /^def area\(wi?d?t?h?, height\):\n/.test(region) && region.endsWith("    return w * height\n");
+      assert.ok(typing || region === AREA_RENAMED, `the Predicted Output is the region as it was: ${JSON.stringify(region)}`);
+      assert.ok(body.messages.at(-1).content.includes("<|editable_region_start|>"), "the prompt marks the region");
+    }
+    const inlineAsked = await inlineModel.requests();
+    assert.ok(inlineAsked.every((r) => !("prediction" in JSON.parse(r.body))), "inline completion went to the default provider");
   });
 
-  test("Set API Key: the key reaches the server's environment, never a setting or a log", async () => {
+  test("Set API Key: the key reaches the provider it is for, never a setting, a log, or another provider", async () => {
     const page = vscode.page;
-    const starts = () => received().filter((m) => m.method === "initialize").length;
+    const starts = () => (vscode.flintLog().match(/Sending request 'initialize/g) ?? []).length;
     const before = starts();
     await page.keyboard.press("Control+Shift+P");
     const input = page.locator(".quick-input-widget input");
@@ -299,16 +325,21 @@ describe("the extension against a stand-in server: next-edit renderer, API key",
     await page.locator('.quick-input-widget input[type="password"]').waitFor({ timeout: 60_000 });
     await page.keyboard.type(API_KEY);
     await page.keyboard.press("Enter");
-    // A new key restarts flint-lsp with it in the environment.
+    // A new key restarts flint-lsp with it in the environment (FLINT_API_KEY).
     await until("flint-lsp restarted", () => starts() > before);
     await vscode.waitForStatus(READY);
-    const messages = received();
-    const init = messages.filter((m) => m.method === "initialize").at(-1);
-    assert.equal(init.params.initializationOptions.provider.apiKeyEnv, "FLINT_API_KEY", "the provider is pointed at the key's variable");
-    assert.equal(messages.filter((m) => "apiKeyInEnvironment" in m).at(-1).apiKeyInEnvironment, true, "the key is in the environment");
+    // The next model request of the default provider carries it.
+    const seen = (await inlineModel.requests()).length;
+    const editor = await vscode.open("area.py");
+    await editor.type("\n");
+    const withKey = await until("an inline request with the key", async () =>
+      (await inlineModel.requests()).slice(seen).find((r) => r.headers.authorization === `Bearer ${API_KEY}`),
+    );
+    assert.ok(withKey, "the default provider got the key");
+    const leaked = (await editModel.requests()).filter((r) => JSON.stringify(r).includes(API_KEY));
+    assert.equal(leaked.length, 0, "the next-edit provider (another endpoint) never got the key");
     const settingsFiles = [path.join(vscode.workspace, ".vscode/settings.json"), path.join(vscode.userData, "User/settings.json")];
     for (const file of settingsFiles) assert.ok(!fs.readFileSync(file, "utf8").includes(API_KEY), `the key is not in ${file}`);
-    assert.ok(!vscode.flintLog().includes(API_KEY), "the key is not in the Flint log");
-    assert.ok(!JSON.stringify(messages).includes(API_KEY), "the key is not sent over LSP");
+    assert.ok(!vscode.flintLog().includes(API_KEY), "the key is not in the Flint log (nor in any LSP message it traces)");
   });
 });

@@ -52,11 +52,13 @@ json::object options(const ScriptedModelServer& model, json::object nextEdit = {
         {"nextEdit", std::move(nextEdit)}};
 }
 
-json::value start(LspProcess& server, json::value options, const std::string& text = kSource) {
+json::value start(LspProcess& server, json::value options, const std::string& text = kSource,
+                  json::object capabilities = {}) {
+    capabilities["general"] = json::object{{"positionEncodings", json::array{"utf-16"}}};
     server.request(1, "initialize", json::object{
         {"processId", ::getpid()},
         {"rootUri", "file:///work"},
-        {"capabilities", json::object{{"general", json::object{{"positionEncodings", json::array{"utf-16"}}}}}},
+        {"capabilities", std::move(capabilities)},
         {"initializationOptions", std::move(options)}});
     json::value init = server.responseTo(1);
     server.notify("initialized");
@@ -194,6 +196,54 @@ TEST_CASE("typing part of a stored suggestion keeps the rest, for the new versio
     CHECK(modelRequests(model) == 2);
     const std::string user(lastRequestBody(model).at("messages").at(1).at("content").as_string());
     CHECK(user.find("The user accepted a suggested edit: the edit at line 4 of stats.py") != std::string::npos);
+    finish(server);
+}
+
+TEST_CASE("a pure insertion at the cursor goes out as an inline completion, the rest as inline edits") {
+    boost::asio::io_context loop;
+    ScriptedModelServer model(loop);
+    model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", kRewrite}}));
+    LspProcess server;
+    // A client that shows inline completions (it says so in its capabilities).
+    start(server, options(model), kSource,
+          json::object{{"textDocument", json::object{{"inlineCompletion", json::object{}}}}});
+    // The user is typing the rename: "tot" of "total" so far, the cursor after it.
+    server.notify("textDocument/didChange", json::object{
+        {"textDocument", json::object{{"uri", kUri}, {"version", 2}}},
+        {"contentChanges", json::array{json::object{{"range", range(1, 4, 1, 9)}, {"text", "tot"}}}}});
+    requestEdit(server, 2, 1, 7, 2);
+    const json::value result = server.responseTo(2).at("result");
+    // The rest of the word is not among the inline edits...
+    CHECK(withoutCommands(result) == json::array{edit(3, 8, 13, "total", 2), edit(4, 7, 12, "total", 2),
+                                                 edit(5, 26, 31, "total", 2), edit(6, 11, 16, "total", 2)});
+    const json::value id = result.at("edits").at(0).at("command").at("arguments").at(0);
+
+    // ...it is the inline completion at the cursor, from the same suggestion, with no model call.
+    server.request(3, "textDocument/inlineCompletion", json::object{
+        {"textDocument", json::object{{"uri", kUri}}}, {"position", position(1, 7)},
+        {"context", json::object{{"triggerKind", 2}}}});
+    const json::value items = server.responseTo(3).at("result").at("items");
+    REQUIRE(items.as_array().size() == 1);
+    CHECK(items.at(0).at("insertText") == "al");
+    CHECK(items.at(0).at("range") == range(1, 7, 1, 7));
+    CHECK(items.at(0).at("command").at("command") == "flint.acceptInlineEdit");
+    CHECK(items.at(0).at("command").at("arguments").at(0) == id);
+    CHECK(modelRequests(model) == 1);
+
+    // Accepting it is the suggestion's accept: the next prompt says so.
+    server.notify("textDocument/didChange", json::object{
+        {"textDocument", json::object{{"uri", kUri}, {"version", 3}}},
+        {"contentChanges", json::array{json::object{{"range", range(1, 7, 1, 7)}, {"text", "al"}}}}});
+    server.request(4, "workspace/executeCommand", json::object{{"command", "flint.acceptInlineEdit"}, {"arguments", json::array{id}}});
+    CHECK(server.responseTo(4).at("result").is_null());
+    server.notify("textDocument/didChange", json::object{
+        {"textDocument", json::object{{"uri", kUri}, {"version", 4}}},
+        {"contentChanges", json::array{json::object{{"range", range(3, 8, 3, 13)}, {"text", "x"}}}}});
+    requestEdit(server, 5, 3, 9, 4);
+    server.responseTo(5);
+    CHECK(modelRequests(model) == 2);
+    const std::string user(lastRequestBody(model).at("messages").at(1).at("content").as_string());
+    CHECK(user.find("The user accepted a suggested edit: the insertion at line 2 of stats.py") != std::string::npos);
     finish(server);
 }
 

@@ -65,7 +65,10 @@ TEST_CASE("next-edit engine: a pure insertion at the cursor is there for inline 
     CHECK(s.edits[0] == TextEdit{cursor, cursor, "a + b"});
     CHECK(s.version == 7);
     CHECK_FALSE(s.jump);
-    CHECK(engine.insertionAt(doc.uri(), 7, cursor) == "a + b");
+    const auto insertion = engine.insertionAt(doc.uri(), 7, cursor);
+    REQUIRE(insertion);
+    CHECK(insertion->text == "a + b");
+    CHECK(insertion->id == s.id);
     CHECK_FALSE(engine.insertionAt(doc.uri(), 6, cursor));          // another version
     CHECK_FALSE(engine.insertionAt(doc.uri(), 7, cursor - 1));      // another place
     CHECK_FALSE(engine.insertionAt("file:///w/other.py", 7, cursor));
@@ -81,7 +84,10 @@ TEST_CASE("next-edit engine: a pure insertion at the cursor is there for inline 
                                         doc.text().positionAt(cursor, PositionEncoding::Utf8)}, "a "};
     doc.applyChanges({&typed, 1}, 8, PositionEncoding::Utf8);
     engine.documentChanged(doc.uri());
-    CHECK(engine.insertionAt(doc.uri(), 8, cursor + 2) == "+ b");
+    const auto rest = engine.insertionAt(doc.uri(), 8, cursor + 2);
+    REQUIRE(rest);
+    CHECK(rest->text == "+ b");
+    CHECK(engine.accepted(rest->id));  // taken as an inline completion, it is the suggestion's accept
     CHECK(engine.stats().rebased == 1);
     settle(loop, provider);
 }
