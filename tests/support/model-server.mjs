@@ -7,14 +7,20 @@
 //
 // Formats by path suffix: /responses (OpenAI Responses, SSE), /chat/completions,
 // /completions (OpenAI SSE + [DONE]), /infill (llama.cpp SSE), /api/generate (Ollama NDJSON).
+// Tabby's server API too, for tabby-agent in tests/bench/peers: GET /v1/health, GET /v1beta/server_setting,
+// POST /v1/events, and POST /v1/completions with {language, segments: {prefix, suffix}} (not streamed:
+// the whole reply as {id, choices: [{index, text}]} once ttftMs plus its tokens at tokensPerSecond have passed).
 //
 // Control (JSON over HTTP, same port):
 //   POST /__flint/script   {reply, ttftMs, tokensPerSecond, tokenChars, model, fault, retryAfter, holdAfter}
 //                          sets the script for the requests that follow (fields merge into the current one)
 //   POST /__flint/queue    same fields: a one-shot script for the next model request only
 //   POST /__flint/release  lets held streams go on (see holdAfter)
-//   GET  /__flint/requests every model request: {id, method, path, headers, body, connection, aborted, completed}
-//   GET  /__flint/wait?id=N&for=aborted|completed   answers once request N is in that state (or 504 after 10 s)
+//   GET  /__flint/requests every model request: {id, method, path, headers, body, connection, aborted, completed,
+//                          receivedNs, firstTokenNs} (times: CLOCK_MONOTONIC ns, as steady_clock in C++ on Linux);
+//                          ?last=N: only the last N
+//   GET  /__flint/wait?id=N&for=received|aborted|completed   answers once request N has arrived / is in
+//                          that state (or 504 after 10 s)
 //   GET  /__flint/connections?atLeast=N  answers {opened} once N connections were ever opened (504 after 10 s)
 // Faults: "429" (with Retry-After), "401", "500", "drop" (close mid-stream), "garbage" (a malformed event),
 //         "stall" (headers, then nothing), "slow-headers" (nothing at all until released), "oversized".
@@ -56,7 +62,7 @@ function notifyConnectionWaiters() {
 function notifyWaiters() {
   for (const w of [...waiters]) {
     const r = requests[w.id - 1];
-    if (r && r[w.state]) {
+    if (r && (w.state === "received" || r[w.state])) {
       waiters.splice(waiters.indexOf(w), 1);
       w.respond(200, r);
     }
@@ -119,6 +125,27 @@ function formatFor(path) {
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const released = () => new Promise((resolve) => releases.push(resolve));
 
+// A Tabby completion request is told from an OpenAI one on the same path by its `segments`.
+function isTabbyCompletion(body) {
+  try {
+    return typeof JSON.parse(body)?.segments === "object";
+  } catch {
+    return false;
+  }
+}
+
+// Tabby's /v1/completions answers once the whole reply is generated: its first token
+// reaches the client with the last one.
+async function tabbyCompletion(res, record, s) {
+  const parts = tokens(s.reply, Math.max(1, s.tokenChars));
+  if (s.tokensPerSecond > 0) await wait((parts.length * 1000) / s.tokensPerSecond);
+  if (record.aborted) return;
+  if (s.fault === "stall") return; // nothing at all: the client's timeout must end it
+  record.firstTokenNs = monotonicNs();
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify({ id: `cmpl-${record.id}`, choices: [{ index: 0, text: s.reply }] }));
+}
+
 async function stream(req, res, record, s, format) {
   if (s.fault === "429") {
     res.writeHead(429, { "content-type": "application/json", "retry-after": String(s.retryAfter) });
@@ -134,6 +161,7 @@ async function stream(req, res, record, s, format) {
   }
   if (s.fault === "slow-headers") await released();
   if (s.ttftMs > 0) await wait(s.ttftMs);
+  if (format === formats.completions && isTabbyCompletion(record.body)) return tabbyCompletion(res, record, s);
   res.writeHead(200, { "content-type": format.contentType, "cache-control": "no-cache" });
   if (res.flushHeaders) res.flushHeaders();
   if (s.fault === "stall") return; // headers only; the client's timeout must end it
@@ -152,6 +180,7 @@ async function stream(req, res, record, s, format) {
     }
     if (s.fault === "garbage" && i === Math.floor(parts.length / 2)) res.write("data: {this is not json\n\n");
     if (s.fault === "oversized" && i === 1) res.write(`data: {"padding":"${"x".repeat(16 << 20)}"}\n\n`);
+    if (i === 0) record.firstTokenNs = monotonicNs();
     res.write(format.token(parts[i], s));
     if (interval > 0) {
       const due = began + (i + 1) * interval;
@@ -170,7 +199,12 @@ function readBody(req) {
   });
 }
 
+// CLOCK_MONOTONIC in nanoseconds: the same clock as C++'s steady_clock on Linux, so a
+// benchmark in another process can line up its own timestamps with these.
+const monotonicNs = () => Number(process.hrtime.bigint());
+
 const server = http.createServer(async (req, res) => {
+  const receivedNs = monotonicNs();
   const url = new URL(req.url, "http://127.0.0.1");
   const body = await readBody(req);
   const reply = (status, value) => {
@@ -181,6 +215,15 @@ const server = http.createServer(async (req, res) => {
     script = { ...script, ...JSON.parse(body || "{}") };
     return reply(200, script);
   }
+  // Tabby's server API around its completions, enough for tabby-agent to connect and stay quiet.
+  if (url.pathname === "/v1/health") {
+    return reply(200, {
+      model: script.model, device: "cpu", arch: process.arch, cpu_info: "scripted", cpu_count: 1,
+      accelerators: [], version: { build_date: "", git_describe: "flint-scripted-model" },
+    });
+  }
+  if (url.pathname === "/v1beta/server_setting") return reply(200, { disable_client_side_telemetry: true });
+  if (url.pathname === "/v1/events") return reply(200, {});
   if (url.pathname === "/__flint/queue") {
     queue.push({ ...script, ...JSON.parse(body || "{}") });
     return reply(200, { queued: queue.length });
@@ -191,7 +234,10 @@ const server = http.createServer(async (req, res) => {
     pending.forEach((resolve) => resolve());
     return reply(200, { released: pending.length });
   }
-  if (url.pathname === "/__flint/requests") return reply(200, requests);
+  if (url.pathname === "/__flint/requests") {
+    const last = url.searchParams.get("last");
+    return reply(200, last === null ? requests : requests.slice(-Number(last)));
+  }
   if (url.pathname === "/__flint/connections") {
     const w = { atLeast: Number(url.searchParams.get("atLeast") ?? 0), respond: reply };
     connectionWaiters.push(w);
@@ -220,9 +266,10 @@ const server = http.createServer(async (req, res) => {
   const format = formatFor(url.pathname);
   const record = {
     id: requests.length + 1, method: req.method, path: url.pathname, headers: req.headers, body,
-    connection: req.socket.flintId, aborted: false, completed: false,
+    connection: req.socket.flintId, aborted: false, completed: false, receivedNs, firstTokenNs: null,
   };
   requests.push(record);
+  notifyWaiters();
   res.setHeader("x-flint-connection", String(req.socket.flintId));
   res.setHeader("x-flint-request", String(record.id));
   res.on("close", () => {
