@@ -1,177 +1,370 @@
-// textDocument/inlineCompletion (LSP 3.18): a suggestion at the cursor, streamed.
+// Inline completion over LSP: textDocument/inlineCompletion (LSP 3.18) with Flint's
+// streamed `flint/inlineCompletion/partial` notifications, Copilot's feedback
+// notifications (textDocument/didShowCompletion, didPartiallyAcceptCompletion) and
+// accept command (flint.acceptCompletion), and textDocument/completion items for
+// clients without inline completion (Helix). This file only translates: what to
+// answer, when, and from where is suggest/InlineCompletionEngine's business.
 //
-// With a model configured, the request is built from the completion context and
-// streamed from the provider. Every step of the growing suggestion goes to the
-// client as a `flint/inlineCompletion/partial` notification; the standard response
-// is sent as soon as the first line is complete (or the stream ends), so clients
-// that know nothing of Flint still get a suggestion early. In single-line mode the
-// stream is closed once its first line is in. One request is in flight per document:
-// a newer request or any change to the document cancels the older one at once (its
-// stream is closed, its text never shown, and it is answered with no items).
-//
-// With no model configured, the embedded default answers: matching code from the
-// open documents (suggest/WorkspaceMatch), labelled `source: "workspace"`, and the
-// user is told once how to connect a model.
+// The standard response goes out as soon as the suggestion's first line is
+// complete (or its stream ends), so clients that know nothing of Flint still get a
+// suggestion early; partial notifications carry the whole of it as it grows.
 #include "lsp/ServerContext.h"
 
-#include "context/CompletionContext.h"
-#include "suggest/Prompt.h"
-#include "suggest/Shaping.h"
-#include "suggest/WorkspaceMatch.h"
+#include "lsp/LoopClock.h"
+#include "suggest/InlineCompletionEngine.h"
 
 #include <spdlog/spdlog.h>
 
-#include <map>
+#include <cctype>
 
 namespace flint::lsp {
 
 namespace {
 
-struct InFlight {
-    json::value id;
-    std::string uri;
-    TextRange range;
-    std::optional<Reply> reply;  // until the standard response is sent
-    std::shared_ptr<ProviderCall> call;
-    bool finished = false;
+constexpr std::string_view kAcceptCommand = "flint.acceptCompletion";
+
+// The engine's way to the model: whichever provider serves inline completion now
+// (the configuration may replace it at any time).
+class ProviderModel final : public CompletionModel {
+public:
+    explicit ProviderModel(ServerContext& ctx) : ctx_(ctx) {}
+    const WireFormat* format() override {
+        Provider* provider = ctx_.providerFor(ServerContext::Feature::Inline);
+        return provider ? findWireFormat(provider->config().kind) : nullptr;
+    }
+    std::string identity() override {
+        Provider* provider = ctx_.providerFor(ServerContext::Feature::Inline);
+        if (!provider) return {};
+        const ProviderConfig& c = provider->config();
+        return c.kind + " " + c.endpoint.origin() + c.endpoint.basePath + " " + c.model;
+    }
+    std::shared_ptr<ProviderCall> stream(ModelRequest request,
+                                         std::function<void(const StreamUpdate&)> onUpdate) override {
+        return ctx_.providerFor(ServerContext::Feature::Inline)->stream(std::move(request), std::move(onUpdate));
+    }
+
+private:
+    ServerContext& ctx_;
 };
+
+// Without an event loop (a bare server in unit tests) there is no model either, so
+// nothing waits: tasks just run after the messages already queued.
+class DeferredClock final : public Clock {
+public:
+    explicit DeferredClock(ServerContext& ctx) : ctx_(ctx) {}
+    TimePoint now() const override { return std::chrono::steady_clock::now(); }
+    void after(Duration, CancellationToken token, std::function<void()> task) override {
+        ctx_.defer([token, task = std::move(task)] {
+            if (!token.cancelled()) task();
+        });
+    }
+
+private:
+    ServerContext& ctx_;
+};
+
+enum class Fallback { Auto, On, Off };
+
+struct Settings {
+    InlineSettings engine;
+    Fallback completionFallback = Fallback::Auto;
+};
+
+// The `inline` object of the flint section; `error` names the first bad field (its
+// default is used instead).
+Settings readSettings(const json::value* section, std::string& error) {
+    Settings s;
+    const json::object* o = section ? section->if_object() : nullptr;
+    if (!o) {
+        if (section && !section->is_null()) error = "flint.inline: expected an object";
+        return s;
+    }
+    auto number = [&](std::string_view key, double low) -> std::optional<double> {
+        const json::value* v = o->if_contains(key);
+        if (!v) return std::nullopt;
+        if (!v->is_number() || v->to_number<double>() < low) {
+            error = "flint.inline." + std::string(key) + ": expected a number of at least " + std::to_string(int(low));
+            return std::nullopt;
+        }
+        return v->to_number<double>();
+    };
+    auto boolean = [&](std::string_view key) -> std::optional<bool> {
+        const json::value* v = o->if_contains(key);
+        if (!v) return std::nullopt;
+        if (!v->is_bool()) {
+            error = "flint.inline." + std::string(key) + ": expected true or false";
+            return std::nullopt;
+        }
+        return v->as_bool();
+    };
+    using Ms = std::chrono::duration<double, std::milli>;
+    using D = AdaptiveDebounce::Duration;
+    if (const json::value* d = o->if_contains("debounceMs"); d && !(d->is_string() && d->as_string() == "auto")) {
+        if (auto ms = number("debounceMs", 0)) s.engine.debounce.fixed = std::chrono::duration_cast<D>(Ms(*ms));
+        else if (!d->is_number()) error = "flint.inline.debounceMs: expected \"auto\" or a number of milliseconds";
+    }
+    if (auto ms = number("debounceMaxMs", 0)) s.engine.debounce.ceiling = std::chrono::duration_cast<D>(Ms(*ms));
+    if (auto on = boolean("prefetch")) s.engine.prefetch = *on;
+    if (auto n = number("prefetchPerMinute", 0)) s.engine.prefetchPerMinute = static_cast<int>(*n);
+    if (auto n = number("cacheEntries", 1)) s.engine.cacheEntries = static_cast<size_t>(*n);
+    if (const json::value* f = o->if_contains("completionFallback")) {
+        if (f->is_bool()) s.completionFallback = f->as_bool() ? Fallback::On : Fallback::Off;
+        else if (!(f->is_string() && f->as_string() == "auto"))
+            error = "flint.inline.completionFallback: expected \"auto\", true or false";
+    }
+    return s;
+}
 
 struct State {
-    std::map<std::string, std::shared_ptr<InFlight>> byUri;
+    explicit State(ServerContext& ctx)
+        : model(ctx), clock(ctx.loop ? std::unique_ptr<Clock>(std::make_unique<LoopClock>(*ctx.loop))
+                                     : std::make_unique<DeferredClock>(ctx)),
+          engine(ctx.workspace, model, *clock) {}
+    ProviderModel model;
+    std::unique_ptr<Clock> clock;
+    InlineCompletionEngine engine;
     bool toldNoModel = false;
+    bool completionOffered = false;  // completionProvider was announced
+    Settings settings;
+    std::string reportedError;
 };
 
-json::value items(const std::string& text, const TextRange& range) {
+// Reads the `inline` settings into the engine, after each configuration is applied.
+void configure(ServerContext& ctx, State& state) {
+    std::string error;
+    state.settings = readSettings(ctx.settings.if_contains("inline"), error);
+    state.engine.configure(state.settings.engine);
+    if (!error.empty() && error != state.reportedError) {
+        spdlog::warn("configuration: {}", error);
+        ctx.showMessage(ServerContext::MessageType::Warning, "Flint: " + error + " (using the default)");
+    }
+    state.reportedError = error;
+}
+
+void tellNoModelOnce(ServerContext& ctx, State& state) {
+    if (state.toldNoModel) return;
+    state.toldNoModel = true;
+    ctx.showMessage(ServerContext::MessageType::Info,
+                    "Flint: no model is configured, so suggestions come from matching code in your open files. "
+                    "Set flint.provider (kind, endpoint, model, apiKeyEnv) to connect a model.");
+}
+
+json::value acceptCommand(const std::string& id) {
+    return json::object{{"title", "Accept suggestion"}, {"command", kAcceptCommand}, {"arguments", json::array{json::value(id)}}};
+}
+
+json::value inlineItems(const std::string& text, const TextRange& range, const std::string& id) {
     json::array list;
-    if (!text.empty()) list.push_back(json::object{{"insertText", text}, {"range", toJSON(range)}});
+    if (!text.empty())
+        list.push_back(json::object{{"insertText", text}, {"range", toJSON(range)}, {"command", acceptCommand(id)}});
     return json::object{{"items", std::move(list)}};
 }
 
-void notifyPartial(ServerContext& ctx, const InFlight& flight, const std::string& text, bool done,
-                   std::string_view source, json::object extra = {}) {
-    json::object params{{"id", flight.id}, {"textDocument", json::object{{"uri", flight.uri}}},
-                        {"range", toJSON(flight.range)}, {"text", text}, {"done", done}, {"source", source}};
-    for (auto& [key, value] : extra) params[key] = value;
-    ctx.notify("flint/inlineCompletion/partial", std::move(params));
+// The id in a Copilot-shaped item: item.command.arguments[0].
+std::optional<std::string> itemId(const json::value& params, const json::object** item = nullptr) {
+    const json::object* p = params.if_object();
+    const json::value* i = p ? p->if_contains("item") : nullptr;
+    const json::object* o = i ? i->if_object() : nullptr;
+    const json::value* command = o ? o->if_contains("command") : nullptr;
+    const json::value* args = command && command->is_object() ? command->as_object().if_contains("arguments") : nullptr;
+    if (!args || !args->is_array() || args->as_array().empty() || !args->as_array()[0].is_string()) return std::nullopt;
+    if (item) *item = o;
+    return std::string(args->as_array()[0].as_string());
 }
 
-// Ends a flight that lost its reason to exist: its stream closes, it shows nothing more.
-void supersede(ServerContext& ctx, State& state, const std::string& uri) {
-    auto it = state.byUri.find(uri);
-    if (it == state.byUri.end()) return;
-    std::shared_ptr<InFlight> flight = it->second;
-    state.byUri.erase(it);
-    flight->finished = true;
-    if (flight->call) flight->call->cancel();
-    // The last partial first, then the (empty) answer: a client sees them in that order.
-    notifyPartial(ctx, *flight, {}, true, "model", {{"cancelled", true}});
-    if (flight->reply && !flight->reply->replied()) flight->reply->result(items({}, flight->range));
-}
+// Where the request's document and position are, with Copilot's extra params checked.
+struct Located {
+    Document* doc = nullptr;
+    size_t offset = 0;
+    TextPosition at;
+};
 
-void answerFromWorkspace(ServerContext& ctx, State& state, InFlight& flight, const Document& doc, size_t offset,
-                         bool singleLine, const Reply& reply) {
-    if (!state.toldNoModel) {
-        state.toldNoModel = true;
-        ctx.showMessage(ServerContext::MessageType::Info,
-                        "Flint: no model is configured, so suggestions come from matching code in your open files. "
-                        "Set flint.provider (kind, endpoint, model, apiKeyEnv) to connect a model.");
+std::optional<Located> locate(ServerContext& ctx, const json::value& params, const Reply& reply) {
+    TextDocumentPositionParams p;
+    std::string error;
+    if (!fromJSON(params, p, error)) {
+        reply.error(ErrorCode::InvalidParams, error);
+        return std::nullopt;
     }
-    const auto match = findWorkspaceMatch(ctx.workspace, doc, offset, singleLine);
-    const std::string text = match ? match->text : std::string();
-    reply.result(items(text, flight.range));
-    json::object extra;
-    if (match) extra["from"] = json::object{{"uri", match->uri}, {"line", match->line}};
-    notifyPartial(ctx, flight, text, true, "workspace", std::move(extra));
+    Document* doc = ctx.workspace.find(p.uri);
+    if (!doc) {
+        reply.error(ErrorCode::InvalidParams, "document is not open: " + p.uri);
+        return std::nullopt;
+    }
+    const json::object& o = params.as_object();
+    if (const json::value* f = o.if_contains("formattingOptions"); f && !f->is_null()) {
+        const json::object* fo = f->if_object();
+        const json::value* tab = fo ? fo->if_contains("tabSize") : nullptr;
+        const json::value* spaces = fo ? fo->if_contains("insertSpaces") : nullptr;
+        if (!fo || (tab && !tab->is_number()) || (spaces && !spaces->is_bool())) {
+            reply.error(ErrorCode::InvalidParams,
+                        "params.formattingOptions: expected {tabSize: number, insertSpaces: boolean}");
+            return std::nullopt;
+        }
+    }
+    const json::value* version = o.at("textDocument").as_object().if_contains("version");
+    if (version && !version->is_null() && !version->is_int64()) {
+        reply.error(ErrorCode::InvalidParams, "params.textDocument.version: expected an integer");
+        return std::nullopt;
+    }
+    Located where;
+    where.doc = doc;
+    where.offset = doc->text().offsetAt(p.position, ctx.encoding);
+    where.at = doc->text().positionAt(where.offset, ctx.encoding);
+    // Copilot-style clients send the version they saw: a request for older text is stale.
+    if (version && version->is_int64() && version->as_int64() != doc->version()) where.doc = nullptr;
+    return where;
+}
+
+TriggerKind triggerOf(const json::value& params) {
+    const json::value* context = params.as_object().if_contains("context");
+    const json::value* kind = context && context->is_object() ? context->as_object().if_contains("triggerKind") : nullptr;
+    return kind && kind->is_int64() && kind->as_int64() == 2 ? TriggerKind::Automatic : TriggerKind::Invoked;
+}
+
+void handleInline(ServerContext& ctx, const std::shared_ptr<State>& state, const json::value& params, Reply reply,
+                  CancellationToken token) {
+    const std::optional<Located> where = locate(ctx, params, reply);
+    if (!where) return;
+    if (!where->doc) return reply.result(inlineItems({}, {}, {}));
+    const std::string uri = where->doc->uri();
+    const TextRange range{where->at, where->at};
+    const json::value requestId = reply.id();
+    state->engine.request(
+        {.uri = uri, .offset = where->offset, .trigger = triggerOf(params)}, token,
+        // The engine holds the listener: it holds the state weakly, or neither would go.
+        [&ctx, weak = std::weak_ptr<State>(state), reply, requestId, uri, range](const SuggestionUpdate& u) {
+            const bool workspace = u.source == SuggestionUpdate::Source::Workspace;
+            if (auto state = weak.lock(); state && workspace) tellNoModelOnce(ctx, *state);
+            json::object p{{"id", requestId}, {"textDocument", json::object{{"uri", uri}}},
+                           {"range", toJSON(range)}, {"text", u.text}, {"done", u.done},
+                           {"source", workspace ? "workspace" : "model"}, {"suggestionId", u.id}};
+            if (u.cancelled) p["cancelled"] = true;
+            if (u.cached) p["cached"] = true;
+            if (!u.model.empty()) p["model"] = u.model;
+            if (!u.error.empty()) p["error"] = u.error;
+            if (workspace && !u.fromUri.empty())
+                p["from"] = json::object{{"uri", u.fromUri}, {"line", u.fromLine}};
+            ctx.notify("flint/inlineCompletion/partial", std::move(p));
+            // The standard response (after the partial: a client sees them in that order),
+            // at the first complete line or at the end.
+            if (!reply.replied()) {
+                if (u.done) reply.result(inlineItems(u.text, range, u.id));
+                else if (const size_t eol = u.text.find('\n'); eol != std::string::npos)
+                    reply.result(inlineItems(u.text.substr(0, eol), range, u.id));
+            }
+        });
+}
+
+bool isWordByte(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+
+// textDocument/completion for clients without inline completion: the suggestion as
+// one item whose edit replaces the word before the cursor with that word plus the
+// suggestion, so the client's filtering on the typed word keeps it in the list.
+void handleCompletion(ServerContext& ctx, const std::shared_ptr<State>& state, const json::value& params,
+                      Reply reply, CancellationToken token) {
+    const std::optional<Located> where = locate(ctx, params, reply);
+    if (!where) return;
+    const bool enabled = state->settings.completionFallback == Fallback::On ||
+                         (state->settings.completionFallback == Fallback::Auto && state->completionOffered);
+    if (!where->doc || !enabled) return reply.result(json::object{{"isIncomplete", false}, {"items", json::array{}}});
+    const Text& text = where->doc->text();
+    const size_t lineStart = text.lineStart(text.lineOf(where->offset));
+    size_t wordStart = where->offset;
+    while (wordStart > lineStart && isWordByte(static_cast<unsigned char>(text.str()[wordStart - 1]))) --wordStart;
+    // Never start inside a character: step forward past continuation bytes.
+    while (wordStart < where->offset && (static_cast<unsigned char>(text.str()[wordStart]) & 0xC0) == 0x80) ++wordStart;
+    const std::string word = text.str().substr(wordStart, where->offset - wordStart);
+    const TextRange range{text.positionAt(wordStart, ctx.encoding), where->at};
+    state->engine.request(
+        {.uri = where->doc->uri(), .offset = where->offset, .trigger = TriggerKind::Automatic}, token,
+        [&ctx, weak = std::weak_ptr<State>(state), reply, word, range](const SuggestionUpdate& u) {
+            if (auto state = weak.lock(); state && u.source == SuggestionUpdate::Source::Workspace)
+                tellNoModelOnce(ctx, *state);
+            if (reply.replied()) return;
+            const size_t eol = u.text.find('\n');
+            if (!u.done && eol == std::string::npos) return;
+            const std::string shown = u.done ? u.text : u.text.substr(0, eol);
+            json::array items;
+            if (!shown.empty()) {
+                const std::string full = word + shown;
+                std::string_view label = full;
+                const size_t cut = label.find('\n');
+                if (label.substr(0, cut).find_first_not_of(" \t") == std::string_view::npos && cut != std::string_view::npos)
+                    label = label.substr(cut + 1);  // a suggestion that starts on the next line
+                label = label.substr(0, label.find('\n'));
+                if (const size_t lead = label.find_first_not_of(" \t"); lead != std::string_view::npos)
+                    label.remove_prefix(lead);
+                items.push_back(json::object{
+                    {"label", label}, {"kind", 1}, {"detail", "Flint suggestion"},
+                    {"documentation", json::object{{"kind", "plaintext"}, {"value", full}}},
+                    {"filterText", full.substr(0, full.find('\n'))}, {"sortText", "0"}, {"preselect", true},
+                    {"insertTextFormat", 1}, {"textEdit", json::object{{"range", toJSON(range)}, {"newText", full}}},
+                    {"command", acceptCommand(u.id)}});
+            }
+            reply.result(json::object{{"isIncomplete", true}, {"items", std::move(items)}});
+        });
 }
 
 } // namespace
 
 void registerInlineCompletion(ServerContext& ctx) {
     ctx.capabilities["inlineCompletionProvider"] = json::object{};
-    auto state = std::make_shared<State>();
-    ctx.documentChanged.push_back([&ctx, state](const std::string& uri) { supersede(ctx, *state, uri); });
+    auto state = std::make_shared<State>(ctx);
+    ctx.inlineStats = &state->engine.stats();
+
+    // Completion items only for clients that cannot show inline completions, unless
+    // the configuration says otherwise (decided at initialize: capabilities are fixed then).
+    ctx.initializing.push_back([&ctx, state] {
+        std::string error;
+        const json::object* options = ctx.client.initializationOptions.if_object();
+        const Settings s = readSettings(options ? options->if_contains("inline") : nullptr, error);
+        state->completionOffered = s.completionFallback == Fallback::On ||
+                                   (s.completionFallback == Fallback::Auto && !ctx.client.inlineCompletion);
+        if (state->completionOffered)
+            ctx.capabilities["completionProvider"] = json::object{
+                {"triggerCharacters", json::array{".", "(", "[", ",", " "}}, {"resolveProvider", false}};
+        else
+            ctx.capabilities.erase("completionProvider");
+    });
+
+    ctx.configurationApplied.push_back([&ctx, state] { configure(ctx, *state); });
+    ctx.documentChanged.push_back([&ctx, state](const std::string& uri) {
+        if (ctx.workspace.find(uri)) state->engine.documentChanged(uri);
+        else state->engine.documentClosed(uri);
+    });
 
     ctx.onRequest("textDocument/inlineCompletion", [&ctx, state](const json::value& params, Reply reply,
                                                                   CancellationToken token) {
-        TextDocumentPositionParams p;
-        std::string error;
-        if (!fromJSON(params, p, error)) return reply.error(ErrorCode::InvalidParams, error);
-        Document* doc = ctx.workspace.find(p.uri);
-        if (!doc) return reply.error(ErrorCode::InvalidParams, "document is not open: " + p.uri);
-        // Copilot-style clients send the version they saw: a request for older text is stale.
-        if (const json::value* version = params.at("textDocument").as_object().if_contains("version");
-            version && version->is_int64() && version->as_int64() != doc->version())
-            return reply.result(items({}, {}));
+        handleInline(ctx, state, params, std::move(reply), std::move(token));
+    });
+    ctx.onRequest("textDocument/completion", [&ctx, state](const json::value& params, Reply reply,
+                                                            CancellationToken token) {
+        handleCompletion(ctx, state, params, std::move(reply), std::move(token));
+    });
 
-        supersede(ctx, *state, p.uri);
-        doc->parsedSyntax();  // scopes and imports for the current text
-        const Text& text = doc->text();
-        const size_t offset = text.offsetAt(p.position, ctx.encoding);
-        const TextPosition at = text.positionAt(offset, ctx.encoding);
-        const CompletionContext context = buildCompletionContext(*doc, offset, {});
-        const bool singleLine = wantsSingleLine(context);
-
-        auto flight = std::make_shared<InFlight>();
-        flight->id = reply.id();
-        flight->uri = p.uri;
-        flight->range = TextRange{at, at};
-        Provider* provider = ctx.providerFor(ServerContext::Feature::Inline);
-        if (!provider) return answerFromWorkspace(ctx, *state, *flight, *doc, offset, singleLine, reply);
-
-        const WireFormat& format = *findWireFormat(provider->config().kind);
-        const ShapingOptions shaping{.singleLine = singleLine, .fromChat = !isFillInTheMiddle(format)};
-        flight->reply = reply;
-        state->byUri[p.uri] = flight;
-        auto raw = std::make_shared<std::string>();
-        auto shown = std::make_shared<std::string>();
-        std::weak_ptr<InFlight> weak = flight;
-        const ModelRequest request = buildCompletionRequest(context, format, singleLine ? 64 : 256);
-        flight->call = provider->stream(request, [&ctx, state, weak, raw, shown, context, shaping](
-                                                         const StreamUpdate& update) {
-            auto flight = weak.lock();
-            if (!flight || flight->finished) return;
-            raw->append(update.text);
-            bool end = update.end != StreamUpdate::End::None;
-            // Single-line mode needs nothing past the first line: close the stream early.
-            // (Judged after fence stripping: a chat reply's first newline may end "```".)
-            const bool lineDone =
-                shaping.singleLine &&
-                shapePartial(*raw, context, {.singleLine = false, .fromChat = shaping.fromChat}).find('\n') !=
-                    std::string::npos;
-            if (lineDone && !end) {
-                end = true;
-                flight->call->cancel();
-            }
-            std::string next = end ? shapeSuggestion(*raw, context, shaping) : shapePartial(*raw, context, shaping);
-            const bool failed = update.end == StreamUpdate::End::Error;
-            if (end) {
-                flight->finished = true;
-                auto it = state->byUri.find(flight->uri);
-                if (it != state->byUri.end() && it->second == flight) state->byUri.erase(it);
-                json::object extra;
-                if (!update.model.empty()) extra["model"] = update.model;
-                if (failed || update.end == StreamUpdate::End::Truncated) {
-                    extra["error"] = update.error;
-                    // Text from a stream that broke is not presented as a whole suggestion.
-                    if (failed) next.clear();
-                }
-                notifyPartial(ctx, *flight, next, true, "model", std::move(extra));
-                if (flight->reply && !flight->reply->replied()) flight->reply->result(items(next, flight->range));
-                return;
-            }
-            if (next == *shown) return;
-            *shown = next;
-            notifyPartial(ctx, *flight, next, false, "model");
-            // The standard response goes out once the first line is complete.
-            if (const size_t eol = next.find('\n'); eol != std::string::npos && flight->reply && !flight->reply->replied())
-                flight->reply->result(items(next.substr(0, eol), flight->range));
-        });
-        token.onCancel([weak] {
-            if (auto flight = weak.lock()) {
-                flight->finished = true;
-                flight->call->cancel();
-            }
-        });
+    ctx.onNotification("textDocument/didShowCompletion", [state](const json::value& params) {
+        const auto id = itemId(params);
+        if (!id) return spdlog::warn("textDocument/didShowCompletion: expected {{item: {{command: {{arguments: [id]}}}}}}");
+        state->engine.shown(*id);
+    });
+    ctx.onNotification("textDocument/didPartiallyAcceptCompletion", [&ctx, state](const json::value& params) {
+        const json::object* item = nullptr;
+        const auto id = itemId(params, &item);
+        const json::value* length = params.as_object().if_contains("acceptedLength");
+        if (!id || !length || !length->is_int64() || length->as_int64() < 0)
+            return spdlog::warn("textDocument/didPartiallyAcceptCompletion: expected {{item, acceptedLength}}");
+        // acceptedLength counts code units (of the negotiated encoding) from the start of insertText.
+        const json::value* insert = item->if_contains("insertText");
+        const std::string text = insert && insert->is_string() ? std::string(insert->as_string())
+                                                               : state->engine.suggestionText(*id);
+        state->engine.partiallyAccepted(*id, bytesForCodeUnits(text, static_cast<size_t>(length->as_int64()), ctx.encoding));
+    });
+    ctx.onCommand(std::string(kAcceptCommand), [state](const json::array& arguments, Reply reply, CancellationToken) {
+        if (arguments.empty() || !arguments[0].is_string())
+            return reply.error(ErrorCode::InvalidParams, "flint.acceptCompletion: expected [suggestionId]");
+        state->engine.accepted(std::string(arguments[0].as_string()));
+        reply.result(nullptr);
     });
 }
 

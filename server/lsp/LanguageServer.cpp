@@ -125,6 +125,7 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
             if (!fromJSON(params, parsed, error)) return reply.error(ErrorCode::InvalidParams, error);
             ctx.client = std::move(parsed);
             ctx.encoding = negotiateEncoding(ctx.client.positionEncodings);
+            for (auto& hook : ctx.initializing) hook();
             json::object capabilities = ctx.capabilities;
             if (!commands.empty()) {
                 json::array names;

@@ -203,6 +203,9 @@ bool fromJSON(const json::value& v, InitializeParams& out, std::string& error) {
     if (const json::value* window = c.if_contains("window"); window && window->is_object())
         if (const json::value* wdp = window->as_object().if_contains("workDoneProgress"); wdp && wdp->is_bool())
             out.workDoneProgress = wdp->as_bool();
+    if (const json::value* doc = c.if_contains("textDocument"); doc && doc->is_object())
+        if (const json::value* inl = doc->as_object().if_contains("inlineCompletion"); inl && inl->is_object())
+            out.inlineCompletion = true;
     return true;
 }
 

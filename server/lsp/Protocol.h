@@ -72,6 +72,7 @@ struct InitializeParams {
     std::vector<std::string> positionEncodings;  // capabilities.general.positionEncodings
     bool workspaceConfiguration = false;         // capabilities.workspace.configuration
     bool workDoneProgress = false;               // capabilities.window.workDoneProgress
+    bool inlineCompletion = false;               // capabilities.textDocument.inlineCompletion present
     json::value initializationOptions;
     json::value capabilities;  // the client's capabilities as sent, for features to look into
 };

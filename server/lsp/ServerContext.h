@@ -23,9 +23,14 @@
 #include <boost/json/object.hpp>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <variant>
+
+namespace flint {
+struct InlineStats;
+}
 
 namespace flint::lsp {
 
@@ -70,9 +75,14 @@ struct ServerContext {
     enum class Feature { Inline, NextEdit, Actions };
     // The provider that serves `feature`, or null when none is configured for it.
     Provider* providerFor(Feature) { return provider.get(); }
+    // Inline completion's statistics (suggest/InlineStats.h), for flint/stats and tests.
+    const InlineStats* inlineStats = nullptr;
 
     std::function<void(std::string method, RequestHandler)> onRequest;
     std::function<void(std::string method, NotificationHandler)> onNotification;
+    // Called when `initialize` arrives, once `client` is set and before the capabilities
+    // are sent: for features whose capabilities depend on the client's.
+    std::vector<std::function<void()>> initializing;
     // Registers a command for workspace/executeCommand; executeCommandProvider lists
     // every registered command. (Features never register workspace/executeCommand
     // themselves: there is one dispatcher.)

@@ -12,6 +12,20 @@ Document::Document(std::string uri, std::string languageId, int64_t version, std
     if (language_) syntax_ = std::make_unique<SyntaxTree>(*language_, text_.str());
 }
 
+Document::Document(const Document& other, std::unique_ptr<SyntaxTree> syntax)
+    : uri_(other.uri_), languageId_(other.languageId_), version_(other.version_), text_(other.text_),
+      language_(other.language_), syntax_(std::move(syntax)) {}
+
+std::unique_ptr<Document> Document::withInsertion(size_t offset, std::string_view insertion) const {
+    std::unique_ptr<Document> copy(new Document(*this, syntax_ ? syntax_->clone() : nullptr));
+    const ByteEdit edit = copy->text_.replace(offset, offset, insertion);
+    if (copy->syntax_) {
+        copy->syntax_->edit(edit);
+        copy->syntax_->reparse(copy->text_.str());
+    }
+    return copy;
+}
+
 void Document::applyChanges(std::span<const ContentChange> changes, int64_t version,
                             PositionEncoding encoding,
                             std::optional<std::chrono::microseconds> parseBudget) {

@@ -48,6 +48,11 @@ public:
     const std::vector<ByteSpan>& headImports();
     const Language* language() const { return language_; }
 
+    // A copy of this document with `insertion` inserted at byte `offset`, its tree
+    // updated incrementally (not parsed from scratch): the document as it would be
+    // if the user accepted a suggestion there.
+    std::unique_ptr<Document> withInsertion(size_t offset, std::string_view insertion) const;
+
     // Applies changes in order (each range refers to the text after the previous
     // change, as LSP specifies), then reparses once, within `parseBudget` if given
     // (see SyntaxTree::reparse; continueParse() finishes the job).
@@ -56,6 +61,7 @@ public:
                       std::optional<std::chrono::microseconds> parseBudget = std::nullopt);
 
 private:
+    Document(const Document& other, std::unique_ptr<SyntaxTree> syntax);
     std::string uri_;
     std::string languageId_;
     int64_t version_;

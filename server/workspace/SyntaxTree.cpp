@@ -41,6 +41,17 @@ SyntaxTree::SyntaxTree(const Language& language, std::string_view text)
     reparse(text);
 }
 
+SyntaxTree::SyntaxTree(const Language& language) : language_(&language), parser_(ts_parser_new()) {
+    ts_parser_set_language(parser_, language.grammar());
+}
+
+std::unique_ptr<SyntaxTree> SyntaxTree::clone() const {
+    std::unique_ptr<SyntaxTree> copy(new SyntaxTree(*language_));
+    copy->tree_ = tree_ ? ts_tree_copy(tree_) : nullptr;
+    copy->upToDate_ = upToDate_;
+    return copy;
+}
+
 SyntaxTree::~SyntaxTree() {
     if (tree_) ts_tree_delete(tree_);
     ts_parser_delete(parser_);

@@ -20,6 +20,7 @@
 #include "workspace/Text.h"
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,6 +56,10 @@ public:
     SyntaxTree(const SyntaxTree&) = delete;
     SyntaxTree& operator=(const SyntaxTree&) = delete;
 
+    // A copy sharing the parsed structure (tree-sitter trees copy in O(1)), with a
+    // parser of its own: for parsing a what-if version of the text.
+    std::unique_ptr<SyntaxTree> clone() const;
+
     const Language& language() const { return *language_; }
     TSNode root() const { return ts_tree_root_node(tree_); }
     const TSTree* tree() const { return tree_; }
@@ -81,6 +86,7 @@ public:
     std::vector<Definition> definitions(std::string_view text) const;
 
 private:
+    explicit SyntaxTree(const Language& language);
     const Language* language_;
     TSParser* parser_;
     TSTree* tree_ = nullptr;

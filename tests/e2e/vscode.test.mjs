@@ -6,7 +6,6 @@
 // Not here yet, and why:
 // - a next-edit suggestion from flint-lsp itself: its `flint/inlineEdit` is on its way
 //   to main; until then the extension's renderer is tested against stand-in-lsp.mjs.
-// - typing through a suggestion is marked todo until flint-lsp's typed-through cache lands.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -104,11 +103,7 @@ describe("ghost text from a model", () => {
     await model.release();
   });
 
-  // todo until the server's typed-through cache lands (the inline-completion issue): flint-lsp
-  // on main still asks the model again for every keystroke. Remove `todo` then.
-  test("typing a character of the suggestion keeps it, with no new model request", {
-    todo: "needs flint-lsp's typed-through cache",
-  }, async () => {
+  test("typing a character of the suggestion keeps it, with no new model request", async () => {
     await model.script({ reply: "eturn a * b", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
     const editor = await vscode.open("mul.py");
     const before = (await model.requests()).length;

@@ -1,0 +1,123 @@
+#pragma once
+// The inline-completion engine: typed requests in, growing suggestions out. It
+// decides where an answer comes from (the cache, a stream already running, the
+// model after a debounce, or the embedded workspace engine), streams the model's
+// answer through output shaping into the cache, prefetches the next suggestion
+// once one is shown, and keeps acceptance statistics. It knows no JSON and no
+// sockets: the model is reached through CompletionModel, time through a Clock.
+//
+//   InlineCompletionEngine engine(workspace, model, clock);
+//   engine.request({.uri = uri, .offset = offset, .trigger = TriggerKind::Automatic}, token,
+//                  [](const SuggestionUpdate& u) { show(u.text); if (u.done) ...; });
+//   engine.documentChanged(uri);     // on every didChange
+//   engine.shown(id);                // the editor displayed suggestion `id`
+//
+// Contract for a request's updates: each update's text extends the previous one
+// (the text to insert at the request's offset); exactly one update has done=true,
+// and it is the last. Updates never run inside request() for the model path, but
+// may for answers that are ready at once (cache, workspace). A request ends with
+// done=true, cancelled=true and no text when it is superseded: by a newer request
+// for the same document, by a change to the document (its text was for the old
+// text), or by its token.
+//
+// One request is answered per document at a time, and one model stream runs per
+// document (plus at most one prefetch). A stream outlives the request that started
+// it: it keeps filling the cache until it ends or a request that needs a new model
+// stream for that document supersedes it (then it is closed on the wire).
+
+#include "model/Provider.h"
+#include "suggest/Debounce.h"
+#include "suggest/InlineStats.h"
+#include "suggest/SuggestionCache.h"
+#include "support/Cancellation.h"
+#include "support/Clock.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace flint {
+
+class Workspace;
+
+// How the model is reached. Production: the configured provider; tests: a script.
+class CompletionModel {
+public:
+    virtual ~CompletionModel() = default;
+    // The wire format of the model for inline completion; null when none is configured.
+    virtual const WireFormat* format() = 0;
+    // What identifies the model's answers (kind, endpoint, model): part of the cache key.
+    virtual std::string identity() = 0;
+    // Starts a stream. As Provider::stream: no update before this returns, exactly one
+    // final update, nothing after cancel().
+    virtual std::shared_ptr<ProviderCall> stream(ModelRequest request,
+                                                 std::function<void(const StreamUpdate&)> onUpdate) = 0;
+};
+
+enum class TriggerKind { Invoked = 1, Automatic = 2 };
+
+struct InlineRequest {
+    std::string uri;
+    size_t offset = 0;  // byte offset into the document's current text
+    TriggerKind trigger = TriggerKind::Invoked;
+};
+
+struct SuggestionUpdate {
+    enum class Source { Model, Workspace };
+    std::string id;        // the suggestion's id, for shown/accepted feedback
+    std::string text;      // the whole suggestion so far
+    bool done = false;
+    bool cancelled = false;
+    Source source = Source::Model;
+    bool cached = false;   // served from the cache (a finished answer or a running stream)
+    std::string model;     // done: the model that served it, when known
+    std::string error;     // done: the stream failed or broke off
+    std::string fromUri;   // Workspace: where the matching code is
+    uint32_t fromLine = 0;
+};
+
+struct InlineSettings {
+    AdaptiveDebounce::Settings debounce;
+    bool prefetch = true;
+    int prefetchPerMinute = 30;
+    size_t cacheEntries = 256;
+    int maxTokensSingleLine = 64;
+    int maxTokensMultiLine = 256;
+};
+
+class InlineCompletionEngine {
+public:
+    using Listener = std::function<void(const SuggestionUpdate&)>;
+
+    InlineCompletionEngine(Workspace& workspace, CompletionModel& model, Clock& clock);
+    ~InlineCompletionEngine();
+    InlineCompletionEngine(const InlineCompletionEngine&) = delete;
+    InlineCompletionEngine& operator=(const InlineCompletionEngine&) = delete;
+
+    void configure(const InlineSettings& settings);
+    void request(const InlineRequest& request, CancellationToken token, Listener listener);
+
+    // The document's text changed (or it closed): requests for the old text end,
+    // a prefetch the edit diverged from is cancelled.
+    void documentChanged(const std::string& uri);
+    void documentClosed(const std::string& uri);
+
+    // Feedback from the editor, by suggestion id. `acceptedBytes`: how much of the
+    // suggestion (from its start) was accepted.
+    void shown(const std::string& id);
+    void accepted(const std::string& id);
+    void partiallyAccepted(const std::string& id, size_t acceptedBytes);
+    // The text of a suggestion the editor may still give feedback on (empty if unknown).
+    std::string suggestionText(const std::string& id) const;
+
+    const InlineStats& stats() const;
+    const AdaptiveDebounce& debounce() const;
+    size_t cacheSize() const;
+
+private:
+    struct Impl;
+    std::shared_ptr<Impl> impl_;
+};
+
+} // namespace flint
