@@ -17,6 +17,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-filesystem1.81-dev
   libboost-system1.81-dev libboost-url1.81-dev
   libssl-dev libspdlog-dev libfmt-dev catch2
+  openssl  # the TLS tests make a throwaway certificate authority
   # real editors for the headless editor tests (tests/editors/)
   neovim emacs-nox elpa-eglot
   chromium libkrb5-dev  # end-to-end tests: the browser, and a native module of code-server

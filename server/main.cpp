@@ -1,6 +1,7 @@
 // flint-lsp: the Flint language server. Speaks LSP over stdio; logs go to stderr
 // or to --log-file, never to stdout.
 #include "lsp/LanguageServer.h"
+#include "lsp/ServerContext.h"
 #include "lsp/StdioTransport.h"
 #include "support/Logging.h"
 #include "workspace/Language.h"
@@ -98,6 +99,9 @@ int main(int argc, char** argv) {
     transport->stop();
     // On a busy machine the low-priority warm-up may still be going: exit must not wait for it.
     stopWarming = true;
+    // Providers go first, while logging still works: a local model server is stopped here.
+    server.context().routes = {};
+    server.context().providers.clear();
     warmQueries.join();
     const int code = server.exitCode().value_or(1);
     spdlog::info("flint-lsp exiting with code {}", code);

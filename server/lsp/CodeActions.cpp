@@ -21,6 +21,7 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <utility>
 
 namespace flint::lsp {
 
@@ -150,11 +151,22 @@ struct Progress {
     bool created = false;
     bool ended = false;
     std::string title;
+    std::optional<json::object> pending;
     std::function<void()> onCancel;
 
     void report(json::object value) {
-        if (!created || ended) return;
+        if (ended) return;
+        // Before the client acknowledged the token, keep the latest report for then.
+        if (!created) {
+            if (value["kind"] == "report") pending = std::move(value);
+            return;
+        }
         ctx.notify("$/progress", json::object{{"token", token}, {"value", std::move(value)}});
+    }
+    void begin() {
+        created = true;
+        report(json::object{{"kind", "begin"}, {"title", title}, {"cancellable", true}, {"message", "asking the model"}});
+        if (pending) report(std::exchange(pending, std::nullopt).value());
     }
     void end(std::string message) {
         if (ended) return;
@@ -204,9 +216,7 @@ void runAction(ServerContext& ctx, State& state, const ActionData& data, Cancell
         ctx.request("window/workDoneProgress/create", json::object{{"token", progress->token}},
                     [progress](const json::value&, const ResponseError* error) {
                         if (error || progress->ended) return;
-                        progress->created = true;
-                        progress->report(json::object{{"kind", "begin"}, {"title", progress->title},
-                                                      {"cancellable", true}, {"message", "asking the model"}});
+                        progress->begin();
                     });
     }
 
@@ -245,7 +255,7 @@ void runAction(ServerContext& ctx, State& state, const ActionData& data, Cancell
             }
             progress->end("done");
             done(workspaceEdit(ctx, *doc, check.edits), std::nullopt);
-        });
+        }, {.priority = Priority::Invoked});  // the user asked: budgets do not refuse it
     // The provider keeps a running call alive by itself: hold it weakly here.
     auto cancel = [weakCall = std::weak_ptr<ProviderCall>(call), finished, weakProgress = std::weak_ptr<Progress>(progress)] {
         if (*finished) return;

@@ -38,9 +38,12 @@ public:
         const ProviderConfig& c = provider->config();
         return c.kind + " " + c.endpoint.origin() + c.endpoint.basePath + " " + c.model;
     }
-    std::shared_ptr<ProviderCall> stream(ModelRequest request,
-                                         std::function<void(const StreamUpdate&)> onUpdate) override {
-        return ctx_.providerFor(ServerContext::Feature::Inline)->stream(std::move(request), std::move(onUpdate));
+    std::shared_ptr<ProviderCall> stream(ModelRequest request, std::function<void(const StreamUpdate&)> onUpdate,
+                                         bool invoked) override {
+        // An explicit request goes even when budgets pause automatic ones.
+        StreamOptions options;
+        if (invoked) options.priority = Priority::Invoked;
+        return ctx_.providerFor(ServerContext::Feature::Inline)->stream(std::move(request), std::move(onUpdate), options);
     }
 
 private:

@@ -22,6 +22,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -68,13 +69,19 @@ struct ServerContext {
     json::object settings;
     // The event loop network work runs on (null in tests that drive the server bare).
     boost::asio::io_context* loop = nullptr;
-    // The configured model provider, connected ahead of need; null when none is configured.
-    std::unique_ptr<Provider> provider;
+    // The configured model providers by name ("default" is `flint.provider`), each
+    // connected ahead of need. lsp/Configuration.cpp keeps them in step with the settings.
+    std::map<std::string, std::shared_ptr<Provider>> providers;
     // The features that call a model. Each may be served by its own provider (a fast
     // model for inline, a stronger one for actions); features ask through providerFor.
     enum class Feature { Inline, NextEdit, Actions };
+    // The provider serving each feature (for inline, possibly a hedged pair); null when none.
+    std::array<std::shared_ptr<Provider>, 3> routes;
     // The provider that serves `feature`, or null when none is configured for it.
-    Provider* providerFor(Feature) { return provider.get(); }
+    Provider* providerFor(Feature feature) { return routes[static_cast<size_t>(feature)].get(); }
+    // Called after the providers were replaced (a configuration change): listeners
+    // re-read `providers` (e.g. to follow their health).
+    std::vector<std::function<void()>> providersChanged;
     // Inline completion's statistics (suggest/InlineStats.h), for flint/stats and tests.
     const InlineStats* inlineStats = nullptr;
 

@@ -64,7 +64,7 @@ struct Board : std::enable_shared_from_this<Board> {
     explicit Board(ServerContext& c) : ctx(c) {}
 
     void watchCurrentProvider() {
-        Provider* current = ctx.provider.get();
+        Provider* current = ctx.providerFor(ServerContext::Feature::Inline);
         if (current && current == watched && !watchToken.expired()) return;
         watched = current;
         inFlight.clear();
@@ -118,7 +118,7 @@ struct Board : std::enable_shared_from_this<Board> {
     }
 
     json::value summary() const {
-        const Provider* provider = ctx.provider.get();
+        const Provider* provider = ctx.providerFor(ServerContext::Feature::Inline);
         json::object status;
         std::string state;
         std::string message;

@@ -1,5 +1,7 @@
 #include "model/HttpClient.h"
 
+#include "model/Connector.h"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -11,7 +13,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -23,8 +24,6 @@ namespace flint {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
 using asio::awaitable;
 using asio::use_awaitable;
 constexpr auto tuple = asio::as_tuple(use_awaitable);
@@ -37,24 +36,6 @@ std::string HttpResponseHead::header(std::string_view name) const {
             return h.value;
     return {};
 }
-
-namespace {
-
-struct Connection {
-    std::unique_ptr<beast::tcp_stream> plain;
-    std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
-    beast::flat_buffer buffer;
-
-    beast::tcp_stream& tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
-    bool open() { return tcp().socket().is_open(); }
-    void close() {
-        beast::error_code ignored;
-        tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
-        tcp().socket().close(ignored);
-    }
-};
-
-} // namespace
 
 struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     struct Call : HttpCall {
@@ -75,30 +56,17 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     };
 
     asio::io_context& loop;
-    Endpoint endpoint;
-    ssl::context tls{ssl::context::tls_client};
+    std::shared_ptr<Connector> connector;
+    const Endpoint& endpoint;
     std::deque<std::shared_ptr<Connection>> idle;
-    SSL_SESSION* session = nullptr;  // for resumption on the next handshake
     size_t maxIdle = 4;
-    size_t connecting = 0;
     Stats stats;
 
-    Impl(asio::io_context& l, Endpoint e, const TlsOptions& options) : loop(l), endpoint(std::move(e)) {
-        if (!endpoint.tls) return;
-        tls.set_default_verify_paths();
-        if (!options.extraCaFile.empty()) tls.load_verify_file(options.extraCaFile);
-        if (options.verify) {
-            tls.set_verify_mode(ssl::verify_peer);
-        } else {
-            tls.set_verify_mode(ssl::verify_none);
-            spdlog::warn("TLS certificate verification is OFF for {}: use this only for a local server",
-                         endpoint.origin());
-        }
-        SSL_CTX_set_session_cache_mode(tls.native_handle(), SSL_SESS_CACHE_CLIENT);
-    }
+    Impl(asio::io_context& l, Endpoint e, const TlsOptions& options, std::optional<ProxyServer> proxy)
+        : loop(l), connector(std::make_shared<Connector>(l, std::move(e), options, std::move(proxy))),
+          endpoint(connector->endpoint) {}
 
     ~Impl() {
-        if (session) SSL_SESSION_free(session);
         for (auto& c : idle) c->close();
     }
 
@@ -119,50 +87,11 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
 
     awaitable<std::shared_ptr<Connection>> connect(std::chrono::steady_clock::time_point deadline, std::string& error) {
         auto self = shared_from_this();
-        ++stats.connectionsOpened;
-        ++connecting;
-        struct Done {
-            size_t& n;
-            ~Done() { --n; }
-        } done{connecting};
-        tcp::resolver resolver(loop);
-        auto [rec, results] = co_await resolver.async_resolve(endpoint.host, std::to_string(endpoint.port), tuple);
-        if (rec) {
-            error = "cannot resolve " + endpoint.host + ": " + rec.message();
-            co_return nullptr;
-        }
-        auto c = std::make_shared<Connection>();
-        if (endpoint.tls) c->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(loop, tls);
-        else c->plain = std::make_unique<beast::tcp_stream>(loop);
-        c->tcp().expires_at(deadline);
-        auto [cec, ep] = co_await c->tcp().async_connect(results, tuple);
-        if (cec) {
-            error = "cannot connect to " + endpoint.authority() + ": " + cec.message();
-            co_return nullptr;
-        }
-        c->tcp().socket().set_option(tcp::no_delay(true));
-        if (c->secure) {
-            SSL* ssl = c->secure->native_handle();
-            SSL_set_tlsext_host_name(ssl, endpoint.host.c_str());
-            c->secure->set_verify_callback(ssl::host_name_verification(endpoint.host));
-            if (session) SSL_set_session(ssl, session);
-            auto [hec] = co_await c->secure->async_handshake(ssl::stream_base::client, tuple);
-            if (hec) {
-                error = "TLS handshake with " + endpoint.authority() + " failed: " + hec.message();
-                co_return nullptr;
-            }
-            if (SSL_session_reused(ssl)) ++stats.tlsSessionsResumed;
-            if (SSL_SESSION* fresh = SSL_get1_session(ssl)) {
-                if (session) SSL_SESSION_free(session);
-                session = fresh;
-            }
-        }
-        c->tcp().expires_never();
-        co_return c;
+        co_return co_await connector->connect(deadline, false, error);
     }
 
     void preconnect() {
-        if (!idle.empty() || connecting > 0) return;
+        if (!idle.empty() || connector->connecting > 0) return;
         asio::co_spawn(loop, [self = shared_from_this()]() -> awaitable<void> {
             std::string error;
             auto c = co_await self->connect(std::chrono::steady_clock::now() + std::chrono::seconds(10), error);
@@ -173,7 +102,9 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
 
     template <class Stream>
     awaitable<std::string> exchange(Stream& stream, Connection& c, Call& call, bool& headSeen) {
-        http::request<http::string_body> req{http::string_to_verb(call.request.method), call.request.target, 11};
+        // Through a proxy without a tunnel (plain http), the target names the origin.
+        const std::string target = c.absoluteForm ? endpoint.origin() + call.request.target : call.request.target;
+        http::request<http::string_body> req{http::string_to_verb(call.request.method), target, 11};
         req.set(http::field::host, endpoint.authority());
         req.set(http::field::user_agent, "flint-lsp");
         req.set(http::field::accept, "text/event-stream, application/x-ndjson, application/json");
@@ -255,8 +186,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     }
 };
 
-HttpClient::HttpClient(asio::io_context& loop, Endpoint endpoint, TlsOptions tls)
-    : impl_(std::make_shared<Impl>(loop, std::move(endpoint), tls)) {}
+HttpClient::HttpClient(asio::io_context& loop, Endpoint endpoint, TlsOptions tls, std::optional<ProxyServer> proxy)
+    : impl_(std::make_shared<Impl>(loop, std::move(endpoint), tls, std::move(proxy))) {}
 
 HttpClient::~HttpClient() = default;
 
@@ -287,6 +218,8 @@ std::shared_ptr<HttpCall> HttpClient::send(HttpRequest request, HttpHandlers han
 
 HttpClient::Stats HttpClient::stats() const {
     Stats s = impl_->stats;
+    s.connectionsOpened = impl_->connector->opened;
+    s.tlsSessionsResumed = impl_->connector->resumed;
     s.idle = impl_->idle.size();
     return s;
 }

@@ -17,10 +17,12 @@
 // one left mid-response is closed, never reused.
 
 #include "model/Endpoint.h"
+#include "model/Proxy.h"
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,7 +73,10 @@ struct TlsOptions {
 
 class HttpClient {
 public:
-    HttpClient(boost::asio::io_context& loop, Endpoint endpoint, TlsOptions tls = {});
+    // With a proxy, https origins are reached through a CONNECT tunnel and plain http
+    // ones with absolute-form requests.
+    HttpClient(boost::asio::io_context& loop, Endpoint endpoint, TlsOptions tls = {},
+               std::optional<ProxyServer> proxy = std::nullopt);
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;

@@ -48,6 +48,16 @@ struct StreamUpdate {
     std::string model;  // the model that served the request, when the event names it
     End end = End::None;
     std::string error;  // End::Error: what went wrong
+    // End::Error without asking the model: why the request was not sent.
+    enum class Refusal {
+        None,
+        Budget,         // a budget or the pacing would be exceeded (automatic requests only)
+        RateLimited,    // the provider's Retry-After has not passed (automatic requests only)
+        Starting,       // the local model server is not ready yet
+        NoKey,          // the API key is missing
+        Misconfigured,  // the provider cannot be used as configured (bad proxy, ...)
+    };
+    Refusal refused = Refusal::None;
 };
 
 std::string_view toString(StreamUpdate::End end);
@@ -64,6 +74,9 @@ public:
     virtual std::string_view path() const = 0;
     virtual Framing framing() const = 0;
     virtual std::string requestBody(const ModelRequest& request) const = 0;
+    // The message that asks for the same response over a WebSocket, for formats that
+    // have a WebSocket mode ("" for the others).
+    virtual std::string webSocketMessage(const ModelRequest&) const { return {}; }
     // Decodes one event: an SSE event (its type and data), an NDJSON line (type
     // empty) or a WebSocket message (type empty). Fills `out`.
     virtual void decode(std::string_view type, std::string_view payload, StreamUpdate& out) const = 0;

@@ -35,6 +35,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         bool cached = false;
         std::string sent;  // the text of the last update
         bool done = false;
+        bool invoked = false;     // the user asked (triggerKind Invoked)
         CancellationSource wait;  // the debounce timer
     };
 
@@ -241,7 +242,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
 
     std::shared_ptr<Stream> startStream(const std::string& uri, CompletionContext context, ShapingOptions shaping,
                                         ModelRequest request, std::shared_ptr<CachedSuggestion> entry,
-                                        bool prefetch) {
+                                        bool prefetch, bool invoked) {
         auto stream = std::make_shared<Stream>();
         stream->uri = uri;
         stream->entry = std::move(entry);
@@ -252,11 +253,14 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         cache.insert(stream->entry);
         std::weak_ptr<Impl> weakSelf = weak_from_this();
         std::weak_ptr<Stream> weakStream = stream;
-        stream->call = model.stream(std::move(request), [weakSelf, weakStream](const StreamUpdate& update) {
-            auto self = weakSelf.lock();
-            auto stream = weakStream.lock();
-            if (self && stream) self->onStreamUpdate(stream, update);
-        });
+        stream->call = model.stream(
+            std::move(request),
+            [weakSelf, weakStream](const StreamUpdate& update) {
+                auto self = weakSelf.lock();
+                auto stream = weakStream.lock();
+                if (self && stream) self->onStreamUpdate(stream, update);
+            },
+            invoked);
         return stream;
     }
 
@@ -409,7 +413,8 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         chainFor(doc, entry);
         remember(*view);
         ++stats.modelRequests;
-        doc.live = startStream(view->uri, std::move(p.context), p.shaping, std::move(p.request), entry, false);
+        doc.live = startStream(view->uri, std::move(p.context), p.shaping, std::move(p.request), entry, false,
+                               view->invoked);
         doc.live->views.push_back(view);
     }
 
@@ -434,6 +439,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         view->id = std::to_string(nextId++);
         view->uri = request.uri;
         view->offset = request.offset;
+        view->invoked = request.trigger == TriggerKind::Invoked;
         view->listener = std::move(listener);
         Document* document = workspace.find(request.uri);
         if (!document) {
@@ -555,7 +561,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         next->key = p.key;
         next->prefetched = true;
         ++stats.prefetches;
-        doc.prefetch = startStream(record.uri, std::move(p.context), p.shaping, std::move(p.request), next, true);
+        doc.prefetch = startStream(record.uri, std::move(p.context), p.shaping, std::move(p.request), next, true, false);
         doc.prefetch->parent = record.entry;
         doc.prefetch->parentStart = start;
     }

@@ -50,9 +50,12 @@ public:
     // What identifies the model's answers (kind, endpoint, model): part of the cache key.
     virtual std::string identity() = 0;
     // Starts a stream. As Provider::stream: no update before this returns, exactly one
-    // final update, nothing after cancel().
+    // final update, nothing after cancel(). `invoked`: the user asked for it (it goes
+    // even when budgets pause automatic requests); automatic requests and prefetches
+    // are not.
     virtual std::shared_ptr<ProviderCall> stream(ModelRequest request,
-                                                 std::function<void(const StreamUpdate&)> onUpdate) = 0;
+                                                 std::function<void(const StreamUpdate&)> onUpdate,
+                                                 bool invoked) = 0;
 };
 
 enum class TriggerKind { Invoked = 1, Automatic = 2 };

@@ -104,7 +104,7 @@ Run measure(boost::asio::io_context& loop, ScriptedModelServer& model, int ttftM
     const std::string text = pythonFile(10000);
     message({{"method", "textDocument/didOpen"}, {"params", json::object{{"textDocument", json::object{
         {"uri", uri}, {"languageId", "python"}, {"version", 1}, {"text", text}}}}}});
-    Provider* provider = server.context().provider.get();
+    Provider* provider = server.context().providerFor(lsp::ServerContext::Feature::Inline);
     runUntil(loop, [&] { return provider->connectionStats().idle > 0; });
 
     // The cursor: the end of a method body line in the middle of the file.

@@ -7,12 +7,16 @@
 //    loopback HTTP; tokens received vs sent, and the rate achieved.
 // 3. Time to first delta on a warm pooled connection vs a fresh connection per
 //    request, against the same server in the same run (interleaved), as a ratio.
+// 4. Time to first delta over the Responses WebSocket mode (one persistent socket)
+//    vs a warm HTTP keep-alive connection vs a fresh HTTP connection, all three
+//    interleaved in one run against the same server, as ratios.
 
 #include "ScriptedModelServer.h"
 
 #include "model/EventStream.h"
 #include "model/HttpClient.h"
 #include "model/StreamDecoder.h"
+#include "model/WebSocketClient.h"
 #include "model/WireFormat.h"
 #include "support/Logging.h"
 
@@ -130,6 +134,28 @@ std::shared_ptr<HttpCall> stream(HttpClient& client, const WireFormat& format, S
     });
 }
 
+// The same request as a `response.create` message on a persistent WebSocket.
+std::shared_ptr<HttpCall> streamWebSocket(WebSocketClient& client, const WireFormat& format, Streamed& out) {
+    ModelRequest m;
+    m.model = "bench";
+    m.user = "x";
+    auto decoder = std::make_shared<StreamDecoder>(format);
+    return client.send(format.webSocketMessage(m), {}, std::chrono::seconds(10), {
+        .onRefused = nullptr,
+        .onRefusalBody = nullptr,
+        .onMessage = [&out, decoder](std::string_view message) {
+            std::vector<StreamUpdate> updates;
+            decoder->feedMessage(message, updates);
+            for (const StreamUpdate& u : updates) {
+                if (!u.text.empty() && out.text.empty()) out.firstDelta = Clock::now();
+                out.text += u.text;
+            }
+            return decoder->ended();
+        },
+        .onDone = [&out](const std::string& e) { out.error = e, out.done = true; },
+    });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -206,6 +232,42 @@ int main(int argc, char** argv) {
     std::printf("  pooled client: %zu connection(s) opened, %zu requests on a reused connection\n",
                 client.stats().connectionsOpened, client.stats().requestsOnReusedConnections);
     report["first_delta"] = json::object{{"warm_median_us", w}, {"fresh_median_us", f}, {"ratio", w / f}};
+
+    // The Responses API over its WebSocket mode vs HTTP, interleaved.
+    const WireFormat& responses = *findWireFormat("openai-responses");
+    WebSocketClient socket(loop, server.endpoint("/v1"), std::string(responses.path()));
+    socket.preconnect({});
+    runUntil(loop, [&] { return socket.stats().idle > 0; });
+    std::vector<double> overSocket, overWarm, overFresh;
+    int mismatches = 0;
+    for (int i = 0; i < 60; ++i) {
+        auto measure = [&](auto&& send, std::vector<double>& into) {
+            Streamed s;
+            const auto start = Clock::now();
+            auto call = send(s);
+            runUntil(loop, [&] { return s.done; });
+            if (s.text != "return a + b;\n" || !s.error.empty()) ++mismatches;
+            into.push_back(std::chrono::duration<double, std::micro>(s.firstDelta - start).count());
+        };
+        measure([&](Streamed& s) { return streamWebSocket(socket, responses, s); }, overSocket);
+        measure([&](Streamed& s) { return stream(client, responses, s); }, overWarm);
+        measure([&](Streamed& s) {
+            HttpClient once(loop, server.endpoint("/v1"));
+            return stream(once, responses, s);
+        }, overFresh);
+    }
+    const double ws = median(overSocket), hw = median(overWarm), hf = median(overFresh);
+    std::printf("\nTime to first delta, Responses API (60 interleaved runs each, server TTFT 0, loopback)\n");
+    std::printf("  WebSocket (persistent socket): median %.0fus\n", ws);
+    std::printf("  HTTP warm keep-alive:          median %.0fus\n", hw);
+    std::printf("  HTTP fresh connection:         median %.0fus\n", hf);
+    std::printf("  websocket/warm %.2f, websocket/fresh %.2f, warm/fresh %.2f%s\n", ws / hw, ws / hf, hw / hf,
+                mismatches ? "  (SOME REPLIES WRONG)" : "");
+    std::printf("  socket: %zu handshake(s), %zu requests on a reused socket\n", socket.stats().handshakes,
+                socket.stats().requestsOnReusedSockets);
+    report["first_delta_websocket"] = json::object{{"websocket_median_us", ws}, {"http_warm_median_us", hw},
+                                                   {"http_fresh_median_us", hf}, {"websocket_over_warm", ws / hw},
+                                                   {"websocket_over_fresh", ws / hf}, {"errors", mismatches}};
 
     if (!jsonPath.empty()) {
         std::ofstream(jsonPath) << json::serialize(report);

@@ -6,6 +6,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
+#include <boost/process/env.hpp>
+#include <boost/process/environment.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
 #include <catch2/catch.hpp>
@@ -30,14 +32,22 @@ struct LspProcess::Impl {
     bool stdoutClosed = false;
 };
 
-LspProcess::LspProcess(std::vector<std::string> args) : impl_(std::make_unique<Impl>()) {
+LspProcess::LspProcess(std::vector<std::string> args) : LspProcess(std::move(args), {}) {}
+
+LspProcess::LspProcess(std::vector<std::string> args, std::vector<std::pair<std::string, std::string>> environment)
+    : impl_(std::make_unique<Impl>()) {
     char path[] = "/tmp/flint-test-stderr-XXXXXX";
     const int fd = ::mkstemp(path);
     REQUIRE(fd >= 0);
     ::close(fd);
     impl_->stderrPath = path;
+    bp::environment env = boost::this_process::environment();
+    for (const auto& [name, value] : environment) {
+        if (value.empty()) env.erase(name);
+        else env[name] = value;
+    }
     impl_->child = bp::child(std::string(FLINT_LSP_BINARY), bp::args(args), bp::std_in < impl_->in,
-                             bp::std_out > impl_->out, bp::std_err > impl_->stderrPath);
+                             bp::std_out > impl_->out, bp::std_err > impl_->stderrPath, env);
 }
 
 LspProcess::~LspProcess() {

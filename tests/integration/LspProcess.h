@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace flint::test {
@@ -25,6 +26,9 @@ using namespace std::chrono_literals;
 class LspProcess {
 public:
     explicit LspProcess(std::vector<std::string> args = {"--stdio"});
+    // With extra environment variables (name, value) on top of this process's; an
+    // empty value removes the variable.
+    LspProcess(std::vector<std::string> args, std::vector<std::pair<std::string, std::string>> environment);
     ~LspProcess();
 
     void writeRaw(std::string_view bytes);

@@ -34,13 +34,20 @@ struct ScriptedModelServer::Impl {
     explicit Impl(boost::asio::io_context& l) : loop(l) {}
 };
 
-ScriptedModelServer::ScriptedModelServer(boost::asio::io_context& loop) : impl_(std::make_unique<Impl>(loop)) {
-    impl_->child = bp::child(std::string(FLINT_NODE), bp::args({std::string(FLINT_MODEL_SERVER), "--port", "0"}),
-                             bp::std_in < impl_->in, bp::std_out > impl_->out);
+ScriptedModelServer::ScriptedModelServer(boost::asio::io_context& loop, Program program,
+                                         std::vector<std::string> extraArgs)
+    : impl_(std::make_unique<Impl>(loop)) {
+    std::vector<std::string> args{program == Program::ModelServer ? FLINT_MODEL_SERVER : FLINT_CONNECT_PROXY, "--port", "0"};
+    args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+    impl_->child = bp::child(std::string(FLINT_NODE), bp::args(args), bp::std_in < impl_->in, bp::std_out > impl_->out);
     std::string line;
     if (!std::getline(impl_->out, line)) throw std::runtime_error("the scripted model server did not start");
     port_ = static_cast<uint16_t>(boost::json::parse(line).at("port").as_int64());
-    impl_->control = std::make_unique<HttpClient>(loop, endpoint(""));
+    // With --tls-cert the server speaks HTTPS; its self-signed certificate is the CA.
+    TlsOptions tls;
+    for (size_t i = 0; i + 1 < extraArgs.size(); ++i)
+        if (extraArgs[i] == "--tls-cert") tls_ = true, tls.extraCaFile = extraArgs[i + 1];
+    impl_->control = std::make_unique<HttpClient>(loop, endpoint(""), tls);
 }
 
 ScriptedModelServer::~ScriptedModelServer() {
@@ -51,6 +58,7 @@ ScriptedModelServer::~ScriptedModelServer() {
 
 Endpoint ScriptedModelServer::endpoint(const std::string& basePath) const {
     Endpoint e;
+    e.tls = tls_;
     e.host = "127.0.0.1";
     e.port = port_;
     e.basePath = basePath;

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -30,7 +31,11 @@ bool runUntil(boost::asio::io_context& loop, const std::function<bool()>& done,
 
 class ScriptedModelServer {
 public:
-    explicit ScriptedModelServer(boost::asio::io_context& loop);
+    // Which Node program to run: the model server, or the CONNECT proxy
+    // (tests/support/connect-proxy.mjs, control API under /__proxy/).
+    enum class Program { ModelServer, ConnectProxy };
+    explicit ScriptedModelServer(boost::asio::io_context& loop, Program program = Program::ModelServer,
+                                 std::vector<std::string> extraArgs = {});
     ~ScriptedModelServer();
 
     uint16_t port() const { return port_; }
@@ -42,6 +47,7 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
     uint16_t port_ = 0;
+    bool tls_ = false;
 };
 
 } // namespace flint::test

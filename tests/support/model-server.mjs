@@ -22,10 +22,27 @@
 //   GET  /__flint/wait?id=N&for=received|aborted|completed   answers once request N has arrived / is in
 //                          that state (or 504 after 10 s)
 //   GET  /__flint/connections?atLeast=N  answers {opened} once N connections were ever opened (504 after 10 s)
+//   GET  /__flint/upgrades every WebSocket upgrade: {id, headers, connection}
+//   GET  /health           {"status": "ok"} (as llama.cpp's server answers; for Flint's local-process support)
+//
+// WebSocket (the OpenAI Responses WebSocket mode): GET /…/responses with an Upgrade header
+// is upgraded (handshake and framing by hand, RFC 6455); each `response.create` text message
+// is a model request (recorded with the upgrade's headers, method "WS") answered with the
+// same typed events as the SSE stream, one JSON text frame each. The script's faults apply;
+// "limit" answers with a websocket_connection_limit_reached error and closes, "close" sends
+// a close frame (1011) mid-stream, "ping" pings the client first (its pongs are counted
+// in /__flint/upgrades). A queued
+// script with "at": "upgrade" is consumed by the next upgrade instead: its fault "429" or
+// "401" refuses the upgrade with that status.
+// --pid-file PATH writes the process id there once listening.
+// --tls-cert PATH --tls-key PATH serve HTTPS (and wss) instead of plain HTTP.
 // Faults: "429" (with Retry-After), "401", "500", "drop" (close mid-stream), "garbage" (a malformed event),
 //         "stall" (headers, then nothing), "slow-headers" (nothing at all until released), "oversized".
 // holdAfter: N sends N tokens, then waits for /__flint/release before sending the rest.
 import http from "node:http";
+import https from "node:https";
+import crypto from "node:crypto";
+import fs from "node:fs";
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -79,9 +96,9 @@ function tokens(text, size) {
 const formats = {
   responses: {
     contentType: "text/event-stream",
-    start: (s) => sse("response.created", { type: "response.created", response: { id: "resp_1", model: s.model, status: "in_progress" } }),
-    token: (t) => sse("response.output_text.delta", { type: "response.output_text.delta", delta: t }),
-    end: (s) => sse("response.completed", { type: "response.completed", response: { id: "resp_1", model: s.model, status: "completed" } }),
+    start: (s) => sse("response.created", responseEvents.created(s)),
+    token: (t) => sse("response.output_text.delta", responseEvents.delta(t)),
+    end: (s) => sse("response.completed", responseEvents.completed(s)),
   },
   chat: {
     contentType: "text/event-stream",
@@ -107,6 +124,12 @@ const formats = {
     token: (t, s) => JSON.stringify({ model: s.model, response: t, done: false }) + "\n",
     end: (s) => JSON.stringify({ model: s.model, response: "", done: true, done_reason: "stop" }) + "\n",
   },
+};
+
+const responseEvents = {
+  created: (s) => ({ type: "response.created", response: { id: "resp_1", model: s.model, status: "in_progress" } }),
+  delta: (t) => ({ type: "response.output_text.delta", delta: t }),
+  completed: (s) => ({ type: "response.completed", response: { id: "resp_1", model: s.model, status: "completed" } }),
 };
 
 function sse(event, data) {
@@ -203,7 +226,9 @@ function readBody(req) {
 // benchmark in another process can line up its own timestamps with these.
 const monotonicNs = () => Number(process.hrtime.bigint());
 
-const server = http.createServer(async (req, res) => {
+const tlsCert = arg("--tls-cert", null);
+const tlsKey = arg("--tls-key", null);
+const handler = async (req, res) => {
   const receivedNs = monotonicNs();
   const url = new URL(req.url, "http://127.0.0.1");
   const body = await readBody(req);
@@ -238,6 +263,8 @@ const server = http.createServer(async (req, res) => {
     const last = url.searchParams.get("last");
     return reply(200, last === null ? requests : requests.slice(-Number(last)));
   }
+  if (url.pathname === "/__flint/upgrades") return reply(200, upgrades);
+  if (url.pathname === "/health") return reply(200, { status: "ok" });
   if (url.pathname === "/__flint/connections") {
     const w = { atLeast: Number(url.searchParams.get("atLeast") ?? 0), respond: reply };
     connectionWaiters.push(w);
@@ -283,18 +310,190 @@ const server = http.createServer(async (req, res) => {
   if (!format) return reply(404, { error: { message: `no model route for ${url.pathname}` } });
   const s = queue.length ? queue.shift() : script;
   await stream(req, res, record, s, format);
+};
+const server = tlsCert
+  ? https.createServer({ cert: fs.readFileSync(tlsCert), key: fs.readFileSync(tlsKey) }, handler)
+  : http.createServer(handler);
+
+
+// ---- WebSocket (RFC 6455), by hand ----------------------------------------------------
+const upgrades = [];
+const webSockets = new Set();
+
+function wsFrame(opcode, payload) {
+  const data = Buffer.isBuffer(payload) ? payload : Buffer.from(payload, "utf8");
+  let header;
+  if (data.length < 126) header = Buffer.from([0x80 | opcode, data.length]);
+  else if (data.length <= 0xffff) {
+    header = Buffer.alloc(4);
+    header[0] = 0x80 | opcode;
+    header[1] = 126;
+    header.writeUInt16BE(data.length, 2);
+  } else {
+    header = Buffer.alloc(10);
+    header[0] = 0x80 | opcode;
+    header[1] = 127;
+    header.writeBigUInt64BE(BigInt(data.length), 2);
+  }
+  return Buffer.concat([header, data]);
+}
+
+// Client frames are masked; yields {opcode, payload} for each whole frame in `buffer`.
+function wsParse(state, chunk, onFrame) {
+  state.buffer = Buffer.concat([state.buffer, chunk]);
+  for (;;) {
+    const b = state.buffer;
+    if (b.length < 2) return;
+    const opcode = b[0] & 0x0f;
+    const masked = (b[1] & 0x80) !== 0;
+    let length = b[1] & 0x7f;
+    let offset = 2;
+    if (length === 126) {
+      if (b.length < 4) return;
+      length = b.readUInt16BE(2);
+      offset = 4;
+    } else if (length === 127) {
+      if (b.length < 10) return;
+      length = Number(b.readBigUInt64BE(2));
+      offset = 10;
+    }
+    const maskBytes = masked ? 4 : 0;
+    if (b.length < offset + maskBytes + length) return;
+    const payload = Buffer.from(b.subarray(offset + maskBytes, offset + maskBytes + length));
+    if (masked) {
+      const key = b.subarray(offset, offset + 4);
+      for (let i = 0; i < payload.length; i++) payload[i] ^= key[i & 3];
+    }
+    state.buffer = b.subarray(offset + maskBytes + length);
+    onFrame({ opcode, masked, payload });
+  }
+}
+
+async function streamWebSocket(socket, record, s) {
+  const send = (event) => { if (!socket.destroyed) socket.write(wsFrame(1, JSON.stringify(event))); };
+  if (s.fault === "429") {
+    send({ type: "error", status: 429, error: { type: "rate_limit_exceeded", message: "rate limited" } });
+    record.completed = true;
+    return notifyWaiters();
+  }
+  if (s.fault === "limit") {
+    send({ type: "error", status: 400, error: { type: "invalid_request_error", code: "websocket_connection_limit_reached",
+                                                message: "Responses websocket connection limit reached (60 minutes)." } });
+    socket.write(wsFrame(8, Buffer.from([0x03, 0xe8])));
+    return socket.end();
+  }
+  if (s.fault === "slow-headers") await released();
+  if (s.ttftMs > 0) await wait(s.ttftMs);
+  if (s.fault === "ping") socket.write(wsFrame(9, "are you there"));
+  send(responseEvents.created(s));
+  if (s.fault === "stall") return;
+  const parts = tokens(s.reply, Math.max(1, s.tokenChars));
+  const interval = s.tokensPerSecond > 0 ? 1000 / s.tokensPerSecond : 0;
+  const began = performance.now();
+  for (let i = 0; i < parts.length; i++) {
+    if (record.aborted || socket.destroyed) return;
+    if (s.holdAfter !== null && i === s.holdAfter) await released();
+    if (record.aborted || socket.destroyed) return;
+    if (s.fault === "drop" && i === Math.floor(parts.length / 2)) {
+      await new Promise((resolve) => socket.write("", resolve));
+      return socket.destroy();
+    }
+    if (s.fault === "close" && i === Math.floor(parts.length / 2)) {
+      socket.write(wsFrame(8, Buffer.concat([Buffer.from([0x03, 0xf3]), Buffer.from("server going away")])));
+      return socket.end();
+    }
+    if (s.fault === "garbage" && i === Math.floor(parts.length / 2)) socket.write(wsFrame(1, "{this is not json"));
+    send(responseEvents.delta(parts[i]));
+    if (interval > 0) {
+      const ahead = began + (i + 1) * interval - performance.now();
+      if (ahead >= 1) await wait(ahead);
+    }
+  }
+  send(responseEvents.completed(s));
+  record.completed = true;
+  notifyWaiters();
+}
+
+server.on("upgrade", (req, socket) => {
+  const url = new URL(req.url, "http://127.0.0.1");
+  socket.setNoDelay(true);
+  if (!url.pathname.endsWith("/responses") || (req.headers.upgrade || "").toLowerCase() !== "websocket") {
+    return socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+  }
+  const upgrade = { id: upgrades.length + 1, headers: req.headers, connection: socket.flintId };
+  upgrades.push(upgrade);
+  if (queue.length && queue[0].at === "upgrade") {
+    const s = queue.shift();
+    const status = Number(s.fault) || 500;
+    const body = JSON.stringify({ error: { message: status === 429 ? "rate limited" : "invalid API key" } });
+    return socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Type: application/json\r\nRetry-After: ${s.retryAfter}\r\n` +
+                      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  const accept = crypto.createHash("sha1").update(req.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+  socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+               `Sec-WebSocket-Accept: ${accept}\r\n\r\n`);
+  webSockets.add(socket);
+  const state = { buffer: Buffer.alloc(0), current: null };
+  const abort = () => {
+    webSockets.delete(socket);
+    if (state.current && !state.current.completed) {
+      state.current.aborted = true;
+      notifyWaiters();
+    }
+  };
+  socket.on("close", abort);
+  socket.on("error", abort);
+  // The HTTP server's sockets allow half-open connections: a client's close shows as "end".
+  socket.on("end", () => {
+    abort();
+    socket.destroy();
+  });
+  socket.on("data", (chunk) => wsParse(state, chunk, ({ opcode, masked, payload }) => {
+    if (!masked) return socket.destroy(); // clients must mask (RFC 6455 5.1)
+    if (opcode === 8) {
+      if (!socket.destroyed) socket.end(wsFrame(8, payload.subarray(0, 2)));
+      return;
+    }
+    if (opcode === 9) return socket.write(wsFrame(10, payload));
+    if (opcode === 10) {
+      upgrade.pongs = (upgrade.pongs || 0) + 1;
+      return;
+    }
+    if (opcode !== 1) return;
+    const text = payload.toString("utf8");
+    const record = {
+      id: requests.length + 1, method: "WS", path: url.pathname, headers: req.headers, body: text,
+      connection: socket.flintId, aborted: false, completed: false, websocket: true,
+    };
+    requests.push(record);
+    notifyWaiters();
+    let message;
+    try { message = JSON.parse(text); } catch { message = null; }
+    if (!message || message.type !== "response.create") {
+      return socket.write(wsFrame(1, JSON.stringify({ type: "error", error: { message: "expected response.create" } })));
+    }
+    state.current = record;
+    const s = queue.length ? queue.shift() : script;
+    streamWebSocket(socket, record, s);
+  }));
 });
 
-server.on("connection", (socket) => {
+server.on(tlsCert ? "secureConnection" : "connection", (socket) => {
   socket.flintId = nextConnection++;
   socket.setNoDelay(true);
   notifyConnectionWaiters();
 });
 server.keepAliveTimeout = 60000;
 server.listen(Number(arg("--port", "0")), "127.0.0.1", () => {
+  const pidFile = arg("--pid-file", null);
+  if (pidFile) fs.writeFileSync(pidFile, String(process.pid));
   process.stdout.write(JSON.stringify({ port: server.address().port }) + "\n");
 });
-const stop = () => server.close(() => process.exit(0)) && server.closeAllConnections();
+const stop = () => {
+  for (const socket of webSockets) socket.destroy();
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+};
 process.on("SIGTERM", stop);
 process.stdin.on("end", stop);
 process.stdin.resume();

@@ -214,14 +214,17 @@ public:
         std::function<void(const StreamUpdate&)> onUpdate;
         bool cancelled = false;
         bool ended = false;
+        bool invoked = false;
         void cancel() override { cancelled = true; }
     };
 
     const WireFormat* format() override { return configured ? findWireFormat("openai-completions") : nullptr; }
     std::string identity() override { return name; }
-    std::shared_ptr<ProviderCall> stream(ModelRequest request, std::function<void(const StreamUpdate&)> onUpdate) override {
+    std::shared_ptr<ProviderCall> stream(ModelRequest request, std::function<void(const StreamUpdate&)> onUpdate,
+                                         bool invoked) override {
         auto call = std::make_shared<Call>();
         call->request = std::move(request);
+        call->invoked = invoked;
         call->onUpdate = std::move(onUpdate);
         calls.push_back(call);
         return call;
@@ -447,10 +450,12 @@ TEST_CASE("engine: automatic requests wait out the debounce; newer ones replace 
     CHECK(s.model.calls.size() == 1);
     s.clock.advance(1ms);
     CHECK(s.model.calls.size() == 2);
-    // An invoked request never waits.
+    CHECK_FALSE(s.model.calls[1]->invoked);  // automatic: budgets may pause it
+    // An invoked request never waits, and goes as invoked.
     s.insert(at, "y");
     s.ask(at + 1, TriggerKind::Invoked);
     CHECK(s.model.calls.size() == 3);
+    CHECK(s.model.calls[2]->invoked);
 }
 
 TEST_CASE("engine: after a suggestion is shown the next one is prefetched as if accepted") {
@@ -461,8 +466,10 @@ TEST_CASE("engine: after a suggestion is shown the next one is prefetched as if 
     const std::string id = first->last().id;
     s.engine.shown(id);
     REQUIRE(s.model.calls.size() == 2);
-    // The prefetch's prompt has the suggestion in place.
+    // The prefetch's prompt has the suggestion in place; nobody asked for it yet.
     CHECK(s.model.calls[1]->request.prefix.ends_with("    return name.upper()"));
+    CHECK(s.model.calls[0]->invoked);
+    CHECK_FALSE(s.model.calls[1]->invoked);
     s.model.token(1, " + \"!\"");
     s.model.end(1);
     CHECK(s.engine.stats().prefetches == 1);

@@ -83,3 +83,40 @@ TEST_CASE("IPv6 endpoints") {
     CHECK(config->endpoint.port == 11434);
     CHECK(config->endpoint.authority() == "[::1]:11434");
 }
+
+TEST_CASE("transport, proxy, key file, budget and local command settings") {
+    std::string error;
+    auto config = parse(R"({"provider": {"kind": "openai-responses", "endpoint": "https://api.openai.com/v1",
+        "transport": "websocket", "webSocketMaxAgeMs": 600000, "proxy": "http://proxy:3128",
+        "apiKeyFile": "~/.config/flint/key", "maxResponseBytes": 1024,
+        "budget": {"requestsPerSecond": 1.5, "burst": 3, "requestsPerMinute": 60, "tokensPerDay": 100000}}})", error);
+    REQUIRE(config);
+    CHECK(config->transport == ProviderConfig::Transport::WebSocket);
+    CHECK(config->webSocketMaxAge == std::chrono::milliseconds(600000));
+    CHECK(config->proxy == "http://proxy:3128");
+    CHECK(config->apiKeyFile == "~/.config/flint/key");
+    CHECK(config->keyed());
+    CHECK(config->maxResponseBytes == 1024);
+    CHECK(config->budget.requestsPerSecond == 1.5);
+    CHECK(config->budget.burst == 3);
+    CHECK(config->budget.requestsPerMinute == 60);
+    CHECK(config->budget.tokensPerDay == 100000);
+
+    auto local = parse(R"({"provider": {"kind": "llama-infill", "command": ["llama-server", "--port", "{port}"]}})", error);
+    REQUIRE(local);
+    CHECK(local->local.command == std::vector<std::string>{"llama-server", "--port", "{port}"});
+    CHECK(local->local.healthPath == "/health");
+    CHECK(local->endpointTemplate == "http://127.0.0.1:{port}");
+    CHECK(local->endpoint.host == "127.0.0.1");
+
+    CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "transport": "websocket"}})", error));
+    CHECK(error == "provider.transport: \"websocket\" needs kind openai-responses (the Responses WebSocket mode)");
+    CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "proxy": "socks5://p:1"}})", error));
+    CHECK(error == "provider.proxy: expected an http:// proxy URL or \"none\"");
+    CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x:{port}"}})", error));
+    CHECK(error == "provider.endpoint: {port} is only meaningful with a command that starts a local server");
+    CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "command": "llama-server"}})", error));
+    CHECK(error == "provider.command: expected a list of strings (the program and its arguments)");
+    CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "budget": {"requestsPerMinute": -1}}})", error));
+    CHECK(error == "provider.budget.requestsPerMinute: expected a whole number, 0 or more");
+}

@@ -15,7 +15,19 @@ public:
     std::string_view path() const override { return "/responses"; }
     Framing framing() const override { return Framing::ServerSentEvents; }
 
-    std::string requestBody(const ModelRequest& r) const override {
+    std::string requestBody(const ModelRequest& r) const override { return json::serialize(body(r)); }
+
+    // WebSocket mode: the same fields as a `response.create` event; `stream` is
+    // implicit on the socket and must not be sent.
+    std::string webSocketMessage(const ModelRequest& r) const override {
+        json::object event = body(r);
+        event.erase("stream");
+        json::object message{{"type", "response.create"}};
+        for (auto& [key, value] : event) message[key] = value;
+        return json::serialize(message);
+    }
+
+    static json::object body(const ModelRequest& r) {
         json::object body{
             {"model", r.model},
             {"input", r.user},
@@ -25,7 +37,7 @@ public:
         };
         if (!r.system.empty()) body["instructions"] = r.system;
         if (r.temperature) body["temperature"] = *r.temperature;
-        return json::serialize(body);
+        return body;
     }
 
     void decode(std::string_view, std::string_view payload, StreamUpdate& out) const override {
