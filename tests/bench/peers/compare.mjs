@@ -3,6 +3,7 @@
 //
 //   node tests/bench/peers/compare.mjs [--smoke] [--only flint,copilot,tabby] [--no-install]
 //        [--flint build/server/flint-lsp] [--json FILE] [--out DIR]
+//   node tests/bench/peers/compare.mjs --render build/bench-peers.json [--out DIR]
 //
 // Installs the pinned peers (package.json + package-lock.json beside this file, scripts
 // off) when they are missing, builds nothing (it uses build/), and measures:
@@ -19,7 +20,7 @@
 //   5. the VS Code end-to-end figure, when tests/e2e has left one in build/e2e-artifacts/.
 // Prints a table with the ratio Flint/peer, writes JSON (build/bench-peers.json), a markdown
 // table (build/bench-peers.md) and plots (SVG, and PNG when rsvg-convert is installed) to
-// build/bench-peers/. --smoke: tiny counts, every path and every peer, written beside
+// build/bench-peers/ (--render: those again from a run's JSON, measuring nothing). --smoke: tiny counts, every path and every peer, written beside
 // (build/bench-peers-smoke*); it fails when a figure is missing, never on a figure's value.
 //
 // Copilot's completion path needs a GitHub sign-in, so only its start-up, memory, keystroke
@@ -720,7 +721,7 @@ function table(report) {
       add(`request in → first suggestion bytes p50, ${s}`, "ms", "", { ...per((k) => row[k]?.first_bytes_ms.p50), raw: row.raw.first_bytes_ms.p50 });
     }
   }
-  add(`CPU per keystroke, ${counts.burst.toLocaleString("en-US")}-keystroke burst, Python file`, "µs", "≥ 20× below the best peer", per((k) => report.sessions[k].burst.cpu_per_keystroke_us));
+  add(`CPU per keystroke, ${report.counts.burst.toLocaleString("en-US")}-keystroke burst, Python file`, "µs", "≥ 20× below the best peer", per((k) => report.sessions[k].burst.cpu_per_keystroke_us));
   add(`CPU per keystroke, typing at ${typingRate}/s, Python file`, "µs", "", per((k) => report.sessions[k].typing.cpu_per_keystroke_us));
   add(`CPU per keystroke, typing at ${typingRate}/s, C++ file`, "µs", "", per((k) => report.sessions[k].typing_cpp.cpu_per_keystroke_us));
   add("request round trip while typing p50", "ms", "", per((k) => report.sessions[k].typing.rtt_ms.p50));
@@ -728,7 +729,7 @@ function table(report) {
   add("request round trip idle p50", "ms", "", per((k) => report.sessions[k].rtt_idle_ms.p50));
   add("start-up to initialize response (floor: a process start)", "ms", "≤ 10 ms", { ...per((k) => report.startup[k].median_ms), raw: report.startup.process_start_floor.median_ms });
   add("RSS idle (process tree)", "MiB", "≤ 10 MiB", per((k) => report.sessions[k].rss_idle_mib));
-  add(`RSS with ${counts.documents} open 5,000-line documents`, "MiB", "", per((k) => report.sessions[k].rss_documents_mib));
+  add(`RSS with ${report.counts.documents} open 5,000-line documents`, "MiB", "", per((k) => report.sessions[k].rss_documents_mib));
   add("RSS after the burst", "MiB", "", per((k) => report.sessions[k].rss_after_burst_mib));
   for (const r of report.relay) {
     const k = `${r.target_tokens_per_second / 1000}k tok/s`;
@@ -820,7 +821,7 @@ function plots(report) {
       { label: "RTT typing p50", format: f1("ms"), values: Object.fromEntries(keys.map((k) => [k, report.sessions[k].typing.rtt_ms.p50])) },
       { label: "start-up", format: f1("ms"), values: Object.fromEntries(keys.map((k) => [k, report.startup[k].median_ms])) },
       { label: "RSS idle", format: f1("MiB"), values: Object.fromEntries(keys.map((k) => [k, report.sessions[k].rss_idle_mib])) },
-      { label: `RSS ${counts.documents} docs`, format: f1("MiB"), values: Object.fromEntries(keys.map((k) => [k, report.sessions[k].rss_documents_mib])) },
+      { label: `RSS ${report.counts.documents} docs`, format: f1("MiB"), values: Object.fromEntries(keys.map((k) => [k, report.sessions[k].rss_documents_mib])) },
     ],
   }));
   return written;
@@ -853,7 +854,19 @@ function checkComplete(report, keys) {
   return missing;
 }
 
+/** --render FILE: the table, markdown and plots again from a run's JSON, measuring nothing. */
+function render(file) {
+  const report = JSON.parse(fs.readFileSync(path.resolve(file), "utf8"));
+  const t = table(report);
+  printTable(t);
+  const md = path.resolve(file).replace(/\.json$/, ".md");
+  fs.writeFileSync(md, markdown(t, report));
+  const files = plots(report);
+  log(`wrote ${[md, ...files].map((f) => path.relative(root, f)).join(", ")}`);
+}
+
 async function main() {
+  if (option("--render")) return render(option("--render"));
   if (!fs.existsSync(flintBinary)) throw new Error(`no ${path.relative(root, flintBinary)}: build it first (cmake --build build --target flint-lsp)`);
   const keys = Object.keys(SYSTEMS).filter((k) => only.includes(k));
   if (keys.some((k) => k !== "flint")) ensurePeers();

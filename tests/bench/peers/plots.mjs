@@ -5,9 +5,9 @@
 //   fs.writeFileSync("cdf.svg", cdfPlot({ title, series: [{ label, color, dash, values }] }));
 //   fs.writeFileSync("speed.svg", speedPlot({ title, speeds: [1000, 3000], series: [{ label, color, points }] }));
 
-const W = 760;
+const W = 800;
 const H = 440;
-const M = { left: 70, right: 200, top: 44, bottom: 56 };
+const M = { left: 70, right: 240, top: 44, bottom: 56 };
 const font = 'font-family="DejaVu Sans, Helvetica, Arial, sans-serif"';
 
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -124,7 +124,10 @@ export function barPlot({ title, groups, systems }) {
   const left = M.left + 110;
   const values = groups.flatMap((g) => systems.map((s) => g.values[s.key])).filter((v) => v > 0);
   const x = logAxis(Math.min(...values), Math.max(...values), pw, true);
-  let body = "";
+  const ph = rows * 16;
+  let body = ""; // the grid first, so that the bars are drawn over it
+  for (const t of x.ticks)
+    body += `<line x1="${left + x.map(t)}" y1="${M.top}" x2="${left + x.map(t)}" y2="${M.top + ph}" stroke="#eee"/>\n`;
   let row = 0;
   for (const g of groups) {
     body += `<text x="${left - 8}" y="${M.top + row * 16 + 12}" text-anchor="end" font-size="12" font-weight="bold" ${font}>${esc(g.label)}</text>\n`;
@@ -138,9 +141,6 @@ export function barPlot({ title, groups, systems }) {
     }
     row++;
   }
-  const ph = rows * 16;
-  for (const t of x.ticks)
-    body += `<line x1="${left + x.map(t)}" y1="${M.top}" x2="${left + x.map(t)}" y2="${M.top + ph}" stroke="#eee"/>\n`;
   body += `<text x="${left + pw / 2}" y="${M.top + ph + 24}" text-anchor="middle" font-size="11" fill="#555" ${font}>log scale; shorter is better</text>\n`;
   body += legend(systems.map((s) => ({ label: s.name, color: s.color })), left + pw + 60, M.top + 14);
   return frame(title, body).replace(`height="${H}" viewBox="0 0 ${W} ${H}"`, `height="${h}" viewBox="0 0 ${W} ${h}"`).replace(`<rect width="${W}" height="${H}"`, `<rect width="${W}" height="${h}"`);
