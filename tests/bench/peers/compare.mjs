@@ -742,11 +742,15 @@ function table(report) {
 
   const keys = Object.keys(report.systems);
   const peers = keys.filter((k) => k !== "flint");
-  const header = ["figure", "target", "Flint", "floor", ...peers.map((k) => SYSTEMS[k].name), ...peers.map((k) => `Flint/${SYSTEMS[k].name}`)];
+  // The floor's columns: Flint's overhead over it as the difference and the ratio.
+  const ratio = (a, b) => (a > 0 && b > 0 ? (a / b >= 0.1 ? (a / b).toFixed(2) : (a / b).toExponential(1)) : "");
+  const header = ["figure", "target", "Flint", "floor", "Flint − floor", "Flint/floor",
+    ...peers.map((k) => SYSTEMS[k].name), ...peers.map((k) => `Flint/${SYSTEMS[k].name}`)];
   const lines = rows.map((r) => [
     `${r.figure} (${r.unit})`, r.target, fmt(r.flint, 2), r.raw === undefined ? "" : fmt(r.raw, 2),
+    r.raw === undefined || r.flint === undefined ? "" : fmt(r.flint - r.raw, 2), r.raw === undefined ? "" : ratio(r.flint, r.raw),
     ...peers.map((k) => fmt(r[k], 2)),
-    ...peers.map((k) => (r.flint > 0 && r[k] > 0 ? (r.flint / r[k] >= 0.1 ? (r.flint / r[k]).toFixed(2) : (r.flint / r[k]).toExponential(1)) : "")),
+    ...peers.map((k) => ratio(r.flint, r[k])),
   ]);
   return { rows, header, lines };
 }
