@@ -716,7 +716,7 @@ function machine() {
 
 function table(report) {
   const rows = [];
-  const fmt = (v, digits = 1) => (v === undefined || v === null || Number.isNaN(v) ? "n/a" : v >= 100 ? v.toFixed(0) : v.toFixed(digits));
+  const fmt = (v, digits = 1) => (v === undefined || v === null || Number.isNaN(v) ? "n/a" : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(digits));
   const add = (figure, unit, target, values) => rows.push({ figure, unit, target, ...values });
   const per = (get) => Object.fromEntries(Object.keys(report.systems).map((k) => [k, (() => { try { return get(k); } catch { return undefined; } })()]));
   if (report.latency.length) {
