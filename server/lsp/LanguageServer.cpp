@@ -57,7 +57,8 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
     Lifecycle lifecycle = Lifecycle::Uninitialized;
     std::optional<int> exitCode;
     std::map<std::string, RequestHandler, std::less<>> requests;
-    std::map<std::string, NotificationHandler, std::less<>> notifications;
+    // Several features may listen to one notification: each runs, in registration order.
+    std::map<std::string, std::vector<NotificationHandler>, std::less<>> notifications;
     std::map<std::string, CommandHandler, std::less<>> commands;
     std::map<std::string, CancellationSource> inflight;  // by idKey
     std::map<int64_t, ResponseHandler> outgoing;         // our requests awaiting the client
@@ -70,7 +71,7 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
             requests[std::move(method)] = std::move(handler);
         };
         ctx.onNotification = [this](std::string method, NotificationHandler handler) {
-            notifications[std::move(method)] = std::move(handler);
+            notifications[std::move(method)].push_back(std::move(handler));
         };
         ctx.onCommand = [this](std::string command, CommandHandler handler) {
             commands[std::move(command)] = std::move(handler);
@@ -97,9 +98,11 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
         registerTextSync(ctx);
         registerInspect(ctx);
         registerConfiguration(ctx);
+        registerWorkspaceContext(ctx);
         registerInlineCompletion(ctx);
         registerStatus(ctx);
         registerCodeActions(ctx);
+        registerInlineEdit(ctx);
     }
 
     void registerCommands() {
@@ -148,16 +151,16 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
             for (auto& [key, source] : inflight) source.cancel();
             reply.result(nullptr);
         };
-        notifications["exit"] = [this](const json::value&) {
+        ctx.onNotification("exit", [this](const json::value&) {
             exitCode = lifecycle == Lifecycle::ShutDown ? 0 : 1;
-        };
-        notifications["$/cancelRequest"] = [this](const json::value& params) {
+        });
+        ctx.onNotification("$/cancelRequest", [this](const json::value& params) {
             CancelParams parsed;
             std::string error;
             if (!fromJSON(params, parsed, error)) return spdlog::warn("$/cancelRequest: {}", error);
             cancel(parsed.id);
-        };
-        notifications["$/setTrace"] = [](const json::value&) {};
+        });
+        ctx.onNotification("$/setTrace", [](const json::value&) {});
     }
 
     static PositionEncoding negotiateEncoding(const std::vector<std::string>& offered) {
@@ -235,18 +238,19 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void handleNotification(Message& message) {
-        if (message.method == "exit") return notifications["exit"](message.params);
         // Before initialize, notifications other than exit are dropped (LSP 3.17 §initialize).
-        if (lifecycle == Lifecycle::Uninitialized) return;
-        auto handler = notifications.find(message.method);
-        if (handler == notifications.end()) {
+        if (lifecycle == Lifecycle::Uninitialized && message.method != "exit") return;
+        auto handlers = notifications.find(message.method);
+        if (handlers == notifications.end()) {
             if (!message.method.starts_with("$/")) spdlog::debug("ignoring notification {}", message.method);
             return;
         }
-        try {
-            handler->second(message.params);
-        } catch (const std::exception& e) {
-            spdlog::error("{} threw: {}", message.method, e.what());
+        for (const NotificationHandler& handler : handlers->second) {
+            try {
+                handler(message.params);
+            } catch (const std::exception& e) {
+                spdlog::error("{} threw: {}", message.method, e.what());
+            }
         }
     }
 

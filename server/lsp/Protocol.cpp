@@ -197,9 +197,13 @@ bool fromJSON(const json::value& v, InitializeParams& out, std::string& error) {
             encodings && encodings->is_array())
             for (const json::value& e : encodings->as_array())
                 if (e.is_string()) out.positionEncodings.emplace_back(e.as_string());
-    if (const json::value* ws = c.if_contains("workspace"); ws && ws->is_object())
+    if (const json::value* ws = c.if_contains("workspace"); ws && ws->is_object()) {
         if (const json::value* conf = ws->as_object().if_contains("configuration"); conf && conf->is_bool())
             out.workspaceConfiguration = conf->as_bool();
+        if (const json::value* watched = ws->as_object().if_contains("didChangeWatchedFiles"); watched && watched->is_object())
+            if (const json::value* dyn = watched->as_object().if_contains("dynamicRegistration"); dyn && dyn->is_bool())
+                out.watchedFilesDynamicRegistration = dyn->as_bool();
+    }
     if (const json::value* window = c.if_contains("window"); window && window->is_object())
         if (const json::value* wdp = window->as_object().if_contains("workDoneProgress"); wdp && wdp->is_bool())
             out.workDoneProgress = wdp->as_bool();

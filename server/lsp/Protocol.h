@@ -73,6 +73,7 @@ struct InitializeParams {
     bool workspaceConfiguration = false;         // capabilities.workspace.configuration
     bool workDoneProgress = false;               // capabilities.window.workDoneProgress
     bool inlineCompletion = false;               // capabilities.textDocument.inlineCompletion present
+    bool watchedFilesDynamicRegistration = false;  // capabilities.workspace.didChangeWatchedFiles.dynamicRegistration
     json::value initializationOptions;
     json::value capabilities;  // the client's capabilities as sent, for features to look into
 };

@@ -14,12 +14,14 @@
 // InternalError rather than waiting forever. After $/cancelRequest the client has
 // its RequestCancelled reply at once and a late reply is dropped.
 
+#include "context/ContextSources.h"
 #include "lsp/JsonRpc.h"
 #include "lsp/Protocol.h"
 #include "model/Provider.h"
 #include "support/Cancellation.h"
 #include "workspace/Workspace.h"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <array>
@@ -31,6 +33,7 @@
 
 namespace flint {
 struct InlineStats;
+class NextEditEngine;
 }
 
 namespace flint::lsp {
@@ -67,6 +70,10 @@ struct ServerContext {
     json::object capabilities;
     // The `flint` configuration section, as the client last sent it.
     json::object settings;
+    // What context draws on beyond the current document: the symbol index, the
+    // exclusion rules, snippet chunks, the `context` settings (lsp/WorkspaceContext.cpp
+    // feeds it; the engines read it).
+    ContextSources contextSources;
     // The event loop network work runs on (null in tests that drive the server bare).
     boost::asio::io_context* loop = nullptr;
     // The configured model providers by name ("default" is `flint.provider`), each
@@ -108,6 +115,9 @@ struct ServerContext {
     // Called after a document's text changed (didChange) or it closed: features
     // drop work that was for the old text.
     std::vector<std::function<void(const std::string& uri)>> documentChanged;
+    // Next-edit suggestions (lsp/InlineEdit.cpp). Inline completion may ask it for a
+    // stored prediction's pure insertion at the cursor (NextEditEngine::insertionAt).
+    std::shared_ptr<NextEditEngine> nextEdits;
     void notifyDocumentChanged(const std::string& uri) {
         for (auto& listener : documentChanged) listener(uri);
     }
@@ -121,8 +131,10 @@ struct ServerContext {
 void registerTextSync(ServerContext& ctx);
 void registerInspect(ServerContext& ctx);
 void registerConfiguration(ServerContext& ctx);
+void registerWorkspaceContext(ServerContext& ctx);
 void registerInlineCompletion(ServerContext& ctx);
 void registerStatus(ServerContext& ctx);
 void registerCodeActions(ServerContext& ctx);
+void registerInlineEdit(ServerContext& ctx);
 
 } // namespace flint::lsp

@@ -506,6 +506,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                                          StreamOptions options) {
         auto call = std::make_shared<Call>(shared_from_this(), loop);
         if (request.model.empty()) request.model = config.model;
+        if (!request.predictBudgetMs) request.predictBudgetMs = static_cast<int>(config.predictBudget.count());
+        if (!request.slot) request.slot = config.slot;
         call->request = std::move(request);
         call->onUpdate = std::move(onUpdate);
         call->deadline = Clock::now() + config.timeout;

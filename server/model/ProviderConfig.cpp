@@ -164,6 +164,20 @@ std::optional<ProviderConfig> parseProviderObject(const json::value& value, cons
         }
         config.maxRetries = static_cast<int>(retries->as_int64());
     }
+    if (const json::value* budget = r.get("predictBudgetMs")) {
+        if (!budget->is_int64() || budget->as_int64() < 0 || budget->as_int64() > 600000) {
+            error = where + ".predictBudgetMs: expected milliseconds from 0 (no limit) to 600000";
+            return std::nullopt;
+        }
+        config.predictBudget = std::chrono::milliseconds(budget->as_int64());
+    }
+    if (const json::value* slot = r.get("slot")) {
+        if (!slot->is_int64() || slot->as_int64() < -1 || slot->as_int64() > 1023) {
+            error = where + ".slot: expected a server slot number, or -1 to let the server choose";
+            return std::nullopt;
+        }
+        config.slot = static_cast<int>(slot->as_int64());
+    }
     if (!config.proxy.empty() && config.proxy != "none" && !config.proxy.starts_with("http://")) {
         error = where + ".proxy: expected an http:// proxy URL or \"none\"";
         return std::nullopt;

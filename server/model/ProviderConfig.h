@@ -7,7 +7,8 @@
 //     "firstTokenTimeoutMs": 5000, "timeoutMs": 30000, "maxRetries": 2,
 //     "caFile": "/etc/corp-ca.pem", "tlsVerify": true, "proxy": "http://proxy:3128",
 //     "transport": "http", "budget": {"requestsPerMinute": 60},
-//     "command": ["llama-server", "--port", "{port}"], "healthPath": "/health" }
+//     "command": ["llama-server", "--port", "{port}"], "healthPath": "/health",
+//     "predictBudgetMs": 500, "slot": 0 }
 //
 // The API key itself is never part of the configuration: it is read from the
 // environment variable (`apiKeyEnv`) or the file (`apiKeyFile`) the configuration
@@ -79,6 +80,13 @@ struct ProviderConfig {
     size_t maxResponseBytes = size_t(16) << 20;
     BudgetConfig budget;
     LocalProcessConfig local;
+    // llama-infill only (sent as t_max_predict_ms): generation stops at the first line
+    // end after this long; 0 sends no limit. llama.vscode's default.
+    std::chrono::milliseconds predictBudget{500};
+    // llama-infill only (sent as id_slot): every request goes to this server slot, so the
+    // request after a cancelled one waits for the slot and reuses its prompt cache
+    // instead of landing on an idle slot with nothing cached; -1 lets the server choose.
+    int slot = 0;
 
     bool keyed() const { return !apiKeyEnv.empty() || !apiKeyFile.empty(); }
     friend bool operator==(const ProviderConfig& a, const ProviderConfig& b) {
@@ -88,7 +96,8 @@ struct ProviderConfig {
                a.firstTokenTimeout == b.firstTokenTimeout && a.timeout == b.timeout &&
                a.maxRetries == b.maxRetries && a.caFile == b.caFile && a.tlsVerify == b.tlsVerify &&
                a.proxy == b.proxy && a.transport == b.transport && a.webSocketMaxAge == b.webSocketMaxAge &&
-               a.maxResponseBytes == b.maxResponseBytes && a.budget == b.budget && a.local == b.local;
+               a.maxResponseBytes == b.maxResponseBytes && a.budget == b.budget && a.local == b.local &&
+               a.predictBudget == b.predictBudget && a.slot == b.slot;
     }
 };
 

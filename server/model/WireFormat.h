@@ -30,9 +30,28 @@ struct ModelRequest {
     std::string prefix;
     std::string suffix;
     std::vector<ContextSnippet> extra;
+    // `prefix` is the whole prompt, already in the model's template: send it as is,
+    // with no suffix and no server-side template (plain completion endpoints).
+    bool raw = false;
     int maxTokens = 256;
     std::optional<double> temperature;
     std::vector<std::string> stop;
+    // llama.cpp's t_max_predict_ms: once a line is complete, stop generating after this
+    // long (counted from the first token). Unset: the provider's `predictBudgetMs`; 0: none.
+    std::optional<int> predictBudgetMs;
+    // llama.cpp's id_slot: the server slot whose prompt cache the request should reuse.
+    // Unset: the provider's `slot`; -1: the server chooses.
+    std::optional<int> slot;
+};
+
+// The work a server reports behind a stream (llama.cpp's `timings`), on the last
+// update when the format carries it; -1 where it says nothing.
+struct StreamUsage {
+    int promptTokens = -1;  // prompt tokens evaluated for this request
+    int cachedTokens = -1;  // prompt tokens reused from the server's cache
+    int outputTokens = -1;
+    double promptMs = -1;
+    double outputMs = -1;
 };
 
 // What one streamed event means: new text, the serving model, or the end.
@@ -58,6 +77,7 @@ struct StreamUpdate {
         Misconfigured,  // the provider cannot be used as configured (bad proxy, ...)
     };
     Refusal refused = Refusal::None;
+    std::optional<StreamUsage> usage;
 };
 
 std::string_view toString(StreamUpdate::End end);

@@ -90,6 +90,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
     Workspace& workspace;
     CompletionModel& model;
     Clock& clock;
+    const ContextSources* sources;
     InlineSettings settings;
     SuggestionCache cache;
     AdaptiveDebounce debounce;
@@ -104,7 +105,8 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
     uint64_t nextId = 1;
     uint64_t nextChain = 1;
 
-    Impl(Workspace& w, CompletionModel& m, Clock& c) : workspace(w), model(m), clock(c) {}
+    Impl(Workspace& w, CompletionModel& m, Clock& c, const ContextSources* s)
+        : workspace(w), model(m), clock(c), sources(s) {}
 
     ~Impl() {
         for (auto& [uri, doc] : docs) {
@@ -151,6 +153,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         if (done) {
             update.model = view.entry->model;
             update.error = error;
+            if (!view.cached) update.usage = view.entry->usage;  // a cached answer cost the server nothing
         }
         send(view, std::move(update));
     }
@@ -300,6 +303,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         entry.text = std::move(next);
         entry.complete = true;
         if (!update.model.empty()) entry.model = update.model;
+        entry.usage = update.usage;
         stream->ended = true;
         DocState& doc = docs[stream->uri];
         if (doc.live == stream) doc.live.reset();
@@ -374,11 +378,19 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
 
     Prepared prepare(Document& document, size_t offset, const WireFormat& format) {
         Prepared p;
-        p.context = buildCompletionContext(document, offset, {});
+        p.context = sources ? buildCompletionContext(workspace, document, offset, *sources)
+                            : buildCompletionContext(document, offset, {});
+        if (p.context.redactions) spdlog::debug("inline completion: {} secret(s) redacted from the request", p.context.redactions);
         const bool singleLine = wantsSingleLine(p.context);
         p.shaping = {.singleLine = singleLine, .fromChat = !isFillInTheMiddle(format)};
+        // A bad template setting was reported when the configuration was applied.
+        std::string templateError;
+        const PromptTemplate* fimTemplate =
+            sources ? choosePromptTemplate(sources->settings.fimTemplate, model.modelName(), format, templateError)
+                    : nullptr;
         p.request = buildCompletionRequest(p.context, format,
-                                           singleLine ? settings.maxTokensSingleLine : settings.maxTokensMultiLine);
+                                           singleLine ? settings.maxTokensSingleLine : settings.maxTokensMultiLine,
+                                           {.fimTemplate = fimTemplate});
         p.key = requestKey(p.request, model.identity());
         return p;
     }
@@ -442,6 +454,11 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         view->invoked = request.trigger == TriggerKind::Invoked;
         view->listener = std::move(listener);
         Document* document = workspace.find(request.uri);
+        // An excluded file (.gitignore, .flintignore, a secret file) is never sent anywhere.
+        if (document && sources && sources->excludes(request.uri)) {
+            spdlog::debug("inline completion: {} is excluded from prompts: no suggestion", request.uri);
+            document = nullptr;
+        }
         if (!document) {
             SuggestionUpdate update;
             update.id = view->id;
@@ -615,8 +632,9 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
     }
 };
 
-InlineCompletionEngine::InlineCompletionEngine(Workspace& workspace, CompletionModel& model, Clock& clock)
-    : impl_(std::make_shared<Impl>(workspace, model, clock)) {}
+InlineCompletionEngine::InlineCompletionEngine(Workspace& workspace, CompletionModel& model, Clock& clock,
+                                               const ContextSources* sources)
+    : impl_(std::make_shared<Impl>(workspace, model, clock, sources)) {}
 
 InlineCompletionEngine::~InlineCompletionEngine() = default;
 

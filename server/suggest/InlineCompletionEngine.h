@@ -6,7 +6,7 @@
 // once one is shown, and keeps acceptance statistics. It knows no JSON and no
 // sockets: the model is reached through CompletionModel, time through a Clock.
 //
-//   InlineCompletionEngine engine(workspace, model, clock);
+//   InlineCompletionEngine engine(workspace, model, clock, &contextSources);
 //   engine.request({.uri = uri, .offset = offset, .trigger = TriggerKind::Automatic}, token,
 //                  [](const SuggestionUpdate& u) { show(u.text); if (u.done) ...; });
 //   engine.documentChanged(uri);     // on every didChange
@@ -24,7 +24,12 @@
 // document (plus at most one prefetch). A stream outlives the request that started
 // it: it keeps filling the cache until it ends or a request that needs a new model
 // stream for that document supersedes it (then it is closed on the wire).
+//
+// With ContextSources, the context reaches beyond the document (the workspace index,
+// similar snippets, redaction, the token budget, the FIM template setting), and a
+// document the sources exclude gets an empty answer without any model request.
 
+#include "context/ContextSources.h"
 #include "model/Provider.h"
 #include "suggest/Debounce.h"
 #include "suggest/InlineStats.h"
@@ -49,6 +54,8 @@ public:
     virtual const WireFormat* format() = 0;
     // What identifies the model's answers (kind, endpoint, model): part of the cache key.
     virtual std::string identity() = 0;
+    // The model's name as configured (for choosing a prompt template by model family).
+    virtual std::string modelName() { return {}; }
     // Starts a stream. As Provider::stream: no update before this returns, exactly one
     // final update, nothing after cancel(). `invoked`: the user asked for it (it goes
     // even when budgets pause automatic requests); automatic requests and prefetches
@@ -76,6 +83,7 @@ struct SuggestionUpdate {
     bool cached = false;   // served from the cache (a finished answer or a running stream)
     std::string model;     // done: the model that served it, when known
     std::string error;     // done: the stream failed or broke off
+    std::optional<StreamUsage> usage;  // done, from the model: what the server said it did
     std::string fromUri;   // Workspace: where the matching code is
     uint32_t fromLine = 0;
 };
@@ -93,7 +101,9 @@ class InlineCompletionEngine {
 public:
     using Listener = std::function<void(const SuggestionUpdate&)>;
 
-    InlineCompletionEngine(Workspace& workspace, CompletionModel& model, Clock& clock);
+    // `sources` (may be null: the document alone is the context) must outlive the engine.
+    InlineCompletionEngine(Workspace& workspace, CompletionModel& model, Clock& clock,
+                           const ContextSources* sources = nullptr);
     ~InlineCompletionEngine();
     InlineCompletionEngine(const InlineCompletionEngine&) = delete;
     InlineCompletionEngine& operator=(const InlineCompletionEngine&) = delete;

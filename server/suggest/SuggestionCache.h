@@ -45,6 +45,7 @@ struct CachedSuggestion {
     std::string text;          // the shaped suggestion so far
     bool complete = false;     // its stream has ended: `text` is final
     std::string model;         // the model that served it, once known
+    std::optional<StreamUsage> usage;  // the server's report of its work, once complete
     bool prefetched = false;   // fetched speculatively and not used yet
 };
 

@@ -6,6 +6,24 @@
 
 namespace flint {
 
+namespace {
+
+// A full-text change is recorded as the one replacement of the part that differs.
+void recordWholeReplacement(EditHistory& history, const Text& before, std::string_view after) {
+    const std::string_view old = before.str();
+    size_t prefix = 0;
+    while (prefix < old.size() && prefix < after.size() && old[prefix] == after[prefix]) ++prefix;
+    size_t suffix = 0;
+    while (suffix < old.size() - prefix && suffix < after.size() - prefix &&
+           old[old.size() - 1 - suffix] == after[after.size() - 1 - suffix])
+        ++suffix;
+    if (prefix == old.size() && prefix == after.size()) return;
+    history.record(before, static_cast<uint32_t>(prefix), static_cast<uint32_t>(old.size() - suffix),
+                   after.substr(prefix, after.size() - prefix - suffix));
+}
+
+} // namespace
+
 Document::Document(std::string uri, std::string languageId, int64_t version, std::string text)
     : uri_(std::move(uri)), languageId_(std::move(languageId)), version_(version),
       text_(std::move(text)), language_(LanguageRegistry::get().forDocument(languageId_, uri_)) {
@@ -32,13 +50,20 @@ void Document::applyChanges(std::span<const ContentChange> changes, int64_t vers
     bool replacedWhole = false;
     for (const ContentChange& change : changes) {
         if (!change.range) {
+            recordWholeReplacement(history_, text_, change.text);
             text_ = Text(change.text);
             replacedWhole = true;
             headImports_.reset();
+            definitions_.reset();
             continue;
         }
-        const ByteEdit edit = text_.replace(*change.range, encoding, change.text);
+        const size_t start = text_.offsetAt(change.range->start, encoding);
+        const size_t end = text_.offsetAt(change.range->end, encoding);
+        history_.record(text_, static_cast<uint32_t>(std::min(start, end)), static_cast<uint32_t>(std::max(start, end)),
+                        change.text);
+        const ByteEdit edit = text_.replace(start, end, change.text);
         if (syntax_ && !replacedWhole) syntax_->edit(edit);
+        if (!replacedWhole) definitions_.edit(edit);
         // Bytes before an edit keep their offsets: the cache survives edits past the
         // head and past the end of the last import it holds (which may run beyond it).
         if (headImports_ && edit.startByte <= std::max(kImportHeadBytes, headImports_->empty() ? 0u : headImports_->back().endByte))
@@ -62,6 +87,18 @@ const std::vector<ByteSpan>& Document::headImports() {
         headImports_ = tree ? tree->imports(text_.str(), 0, kImportHeadBytes) : std::vector<ByteSpan>{};
     }
     return *headImports_;
+}
+
+const std::vector<Definition>& Document::definitions() {
+    static const std::vector<Definition> none;
+    const SyntaxTree* tree = parsedSyntax();
+    return tree ? definitions_.get(*tree, text_.str()) : none;
+}
+
+const std::vector<Definition>& Document::definitionsAwayFrom(uint32_t start, uint32_t end) {
+    static const std::vector<Definition> none;
+    const SyntaxTree* tree = parsedSyntax();
+    return tree ? definitions_.getAwayFrom(*tree, text_.str(), start, end) : none;
 }
 
 bool Document::continueParse(std::chrono::microseconds budget) {

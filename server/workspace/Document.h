@@ -6,6 +6,8 @@
 //   doc.applyChanges({{TextRange{{1, 4}, {1, 8}}, "return 1"}}, 2, PositionEncoding::Utf16);
 //   doc.syntax()->nodePath(...);
 
+#include "workspace/DefinitionCache.h"
+#include "workspace/EditHistory.h"
 #include "workspace/SyntaxTree.h"
 #include "workspace/Text.h"
 
@@ -46,7 +48,18 @@ public:
     // every language we know keeps them), cached until an edit touches that head.
     static constexpr uint32_t kImportHeadBytes = 16 * 1024;
     const std::vector<ByteSpan>& headImports();
+    // The definitions in the document (its language's definitions query), kept
+    // current incrementally: after an edit only the edited lines are re-queried.
+    const std::vector<Definition>& definitions();
+    // The definitions, re-read only when an edit reached outside [start, end) (see
+    // DefinitionCache::getAwayFrom): entries inside that span may be stale.
+    const std::vector<Definition>& definitionsAwayFrom(uint32_t start, uint32_t end);
+    // Changes whenever definitions() returned a changed list.
+    uint64_t definitionsGeneration() const { return definitions_.generation(); }
     const Language* language() const { return language_; }
+    // What the user recently changed (every change goes through applyChanges).
+    EditHistory& history() { return history_; }
+    const EditHistory& history() const { return history_; }
 
     // A copy of this document with `insertion` inserted at byte `offset`, its tree
     // updated incrementally (not parsed from scratch): the document as it would be
@@ -69,6 +82,8 @@ private:
     const Language* language_;
     std::unique_ptr<SyntaxTree> syntax_;
     std::optional<std::vector<ByteSpan>> headImports_;
+    DefinitionCache definitions_;
+    EditHistory history_;
 };
 
 } // namespace flint

@@ -18,9 +18,11 @@ struct GrammarEntry {
     const TSLanguage* (*language)();    // the grammar's entry point
     std::string_view languageIds;       // LSP languageIds, space separated
     std::string_view extensions;        // file extensions with the dot, space separated
+    std::string_view lineComment;       // "#", "//", or empty for a language without one
     std::string_view scopesQuery;       // grammars/queries/<name>/scopes.scm
     std::string_view importsQuery;      // grammars/queries/<name>/imports.scm
     std::string_view definitionsQuery;  // grammars/queries/<name>/definitions.scm
+    std::string_view regionsQuery;      // grammars/queries/<name>/regions.scm
 };
 
 std::span<const GrammarEntry> grammarTable();

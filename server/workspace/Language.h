@@ -16,6 +16,7 @@
 #include <atomic>
 
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -25,7 +26,11 @@
 
 namespace flint {
 
-enum class QueryKind { Scopes, Imports, Definitions };
+// Scopes: @scope.<kind> + @name. Imports: @import. Definitions: @definition.<kind> +
+// @name. Regions: @region, the statements and blocks a next-edit region may span.
+enum class QueryKind { Scopes, Imports, Definitions, Regions };
+inline constexpr QueryKind kQueryKinds[] = {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions,
+                                            QueryKind::Regions};
 
 // The source text a node spans (clamped to `text`).
 std::string_view nodeText(TSNode node, std::string_view text);
@@ -68,6 +73,10 @@ class Language {
 public:
     std::string_view name() const { return name_; }
     const TSLanguage* grammar() const { return grammar_; }
+    // File extensions with the dot (".py").
+    const std::vector<std::string>& extensions() const { return extensions_; }
+    // How a line comment starts ("#", "//"); empty for a language without one.
+    std::string_view lineComment() const { return lineComment_; }
     // Null when the language has no such query (or it failed to compile: logged once).
     const Query* query(QueryKind kind) const;
     // The query source after resolving "; inherits:" lines.
@@ -82,10 +91,12 @@ private:
     const TSLanguage* grammar_ = nullptr;
     std::vector<std::string> languageIds_;
     std::vector<std::string> extensions_;
-    std::string sources_[3];
-    mutable std::once_flag compiled_[3];
-    mutable std::unique_ptr<Query> queries_[3];
-    mutable std::string errors_[3];
+    std::string lineComment_;
+    static constexpr size_t kKinds = std::size(kQueryKinds);
+    std::string sources_[kKinds];
+    mutable std::once_flag compiled_[kKinds];
+    mutable std::unique_ptr<Query> queries_[kKinds];
+    mutable std::string errors_[kKinds];
 };
 
 class LanguageRegistry {

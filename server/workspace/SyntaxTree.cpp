@@ -152,11 +152,11 @@ std::vector<ByteSpan> SyntaxTree::imports(std::string_view text, uint32_t startB
     return spans;
 }
 
-std::vector<Definition> SyntaxTree::definitions(std::string_view text) const {
+std::vector<Definition> SyntaxTree::definitions(std::string_view text, uint32_t startByte, uint32_t endByte) const {
     std::vector<Definition> found;
     const Query* query = language_->query(QueryKind::Definitions);
     if (!query) return found;
-    query->forEachMatch(root(), text, 0, UINT32_MAX, [&](const QueryMatch& match) {
+    query->forEachMatch(root(), text, startByte, endByte, [&](const QueryMatch& match) {
         Definition definition;
         bool isDefinition = false;
         for (const TSQueryCapture& capture : match.captures) {

@@ -82,8 +82,10 @@ public:
     // intersect [startByte, endByte).
     std::vector<ByteSpan> imports(std::string_view text, uint32_t startByte = 0,
                                   uint32_t endByte = UINT32_MAX) const;
-    // Definitions in document order (from the definitions query).
-    std::vector<Definition> definitions(std::string_view text) const;
+    // Definitions in document order (from the definitions query), those whose match
+    // intersects [startByte, endByte).
+    std::vector<Definition> definitions(std::string_view text, uint32_t startByte = 0,
+                                        uint32_t endByte = UINT32_MAX) const;
 
 private:
     explicit SyntaxTree(const Language& language);

@@ -27,7 +27,11 @@ public:
 
     template <class F>
     void forEachDocument(F&& f) const {
-        for (const auto& [uri, document] : documents_) f(*document);
+        for (const auto& [uri, document] : documents_) f(static_cast<const Document&>(*document));
+    }
+    template <class F>
+    void forEachDocument(F&& f) {
+        for (auto& [uri, document] : documents_) f(*document);
     }
 
     Document* find(const std::string& uri);

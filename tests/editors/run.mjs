@@ -53,8 +53,12 @@ function commandFor(workdir) {
 
 const model = await startModelServer();
 // One reply per model request, in the order the editor scripts make them: the inline
-// completion, then (Neovim) the code action's rewrite of `return message`.
-for (const reply of ["```python\nname.upper()\n```", "    return message.strip()\n"]) {
+// completion, then (Neovim) the code action's rewrite of `return message`, then the
+// next edit's rewrite of its editable region (the whole file, as Neovim holds it by
+// then) carrying the rename of `message` to its use.
+const renamed = 'import os  # \u00e9dited\n\ndef greet(name):\n    msg = "h\u00e9llo \u{1F600} " + name.upper()\n' +
+  '    return msg.strip()\n\ngreet("w\u00f6rld")\n';
+for (const reply of ["```python\nname.upper()\n```", "    return message.strip()\n", renamed]) {
   const response = await fetch(`http://127.0.0.1:${model.port}/__flint/queue`, {
     method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ reply }),
   });

@@ -156,8 +156,10 @@ TEST_CASE("a rewrite becomes minimal edits, or is refused with a reason") {
             "```";
         const RewriteCheck check = checkRewrite(doc, region, rewrite);
         REQUIRE(check.refusal.empty());
-        REQUIRE(check.edits.size() == 2);
-        CHECK(check.edits[0].text == "adius");  // "r" → "radius" in the signature
+        // "r" → "radius" in the signature and twice in the changed line: each use is
+        // its own small edit (next-edit's diff refines a hunk to tokens).
+        REQUIRE(check.edits.size() == 3);
+        for (const ActionEdit& edit : check.edits) CHECK(edit.text == "adius");
         CHECK(check.edits[0].startByte == at(doc, 3, 20));  // right after "(self, r"
         const std::string expected = "    def area(self, radius):\n        total = 0\n"
                                      "        total = total + math.pi * radius * radius\n        return total\n";
@@ -166,7 +168,11 @@ TEST_CASE("a rewrite becomes minimal edits, or is refused with a reason") {
     SECTION("adjacent changed lines and a deleted line make one hunk") {
         const std::string rewrite = "    def area(self, r):\n        return math.pi * r * r\n";
         const RewriteCheck check = checkRewrite(doc, region, rewrite);
-        REQUIRE(check.edits.size() == 1);
+        // One hunk, refined: "total = 0 ... total + " becomes "return ", and the old
+        // return line goes.
+        REQUIRE(check.edits.size() == 2);
+        CHECK(check.edits[0].text == "return ");
+        CHECK(check.edits[1].text.empty());
         CHECK(apply(kPython, check.edits) == kPython.substr(0, region.startByte) + rewrite + kPython.substr(region.endByte));
     }
     SECTION("non-ASCII text is never split inside a character") {

@@ -353,3 +353,44 @@ TEST_CASE("request bodies per wire format") {
     CHECK(findWireFormat("anthropic") == nullptr);
     CHECK(wireFormats().size() == 5);
 }
+
+TEST_CASE("llama.cpp /infill: the time budget and the slot go out and the timings come back as usage") {
+    ModelRequest r;
+    r.prefix = "def f(";
+    const WireFormat& infill = *findWireFormat("llama-infill");
+    CHECK_FALSE(json::parse(infill.requestBody(r)).as_object().contains("t_max_predict_ms"));
+    r.predictBudgetMs = 0;  // no limit
+    CHECK_FALSE(json::parse(infill.requestBody(r)).as_object().contains("t_max_predict_ms"));
+    r.predictBudgetMs = 250;
+    CHECK(json::parse(infill.requestBody(r)).at("t_max_predict_ms") == 250);
+    CHECK_FALSE(json::parse(infill.requestBody(r)).as_object().contains("id_slot"));
+    r.slot = -1;  // the server chooses
+    CHECK_FALSE(json::parse(infill.requestBody(r)).as_object().contains("id_slot"));
+    r.slot = 0;
+    CHECK(json::parse(infill.requestBody(r)).at("id_slot") == 0);
+
+    // The last event as llama-server sends it (stop by the time limit, the prompt mostly cached).
+    const std::string last =
+        "data: {\"index\":0,\"content\":\"\\n\",\"stop\":true,\"stop_type\":\"limit\",\"timings\":{\"cache_n\":118,"
+        "\"prompt_n\":3,\"prompt_ms\":1.25,\"prompt_per_token_ms\":0.41,\"predicted_n\":57,\"predicted_ms\":251.5}}\n\n";
+    StreamDecoder decoder(infill);
+    std::vector<StreamUpdate> updates;
+    decoder.feed(last, updates);
+    REQUIRE(updates.size() == 1);
+    CHECK(updates[0].end == End::Length);
+    REQUIRE(updates[0].usage);
+    CHECK(updates[0].usage->cachedTokens == 118);
+    CHECK(updates[0].usage->promptTokens == 3);
+    CHECK(updates[0].usage->outputTokens == 57);
+    CHECK(updates[0].usage->promptMs == 1.25);
+    CHECK(updates[0].usage->outputMs == 251.5);
+
+    // Partial timings (timings_per_token) and odd types read as "not reported".
+    updates.clear();
+    StreamDecoder other(infill);
+    other.feed("data: {\"content\":\"x\",\"stop\":false,\"timings\":{\"cache_n\":\"many\"}}\n\n", updates);
+    REQUIRE(updates.size() == 1);
+    REQUIRE(updates[0].usage);
+    CHECK(updates[0].usage->cachedTokens == -1);
+    CHECK(updates[0].usage->outputMs == -1);
+}

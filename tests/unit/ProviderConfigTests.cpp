@@ -45,6 +45,8 @@ TEST_CASE("defaults, and no provider at all") {
     CHECK(config->apiKeyEnv.empty());
     CHECK(config->maxRetries == 2);
     CHECK(config->tlsVerify);
+    CHECK(config->predictBudget == std::chrono::milliseconds(500));
+    CHECK(config->slot == 0);
 
     CHECK_FALSE(parse(R"({"debounce": 5})", error));
     CHECK(error.empty());
@@ -71,6 +73,16 @@ TEST_CASE("configuration errors name the field") {
     CHECK(error == "provider.timeoutMs: expected a positive number of milliseconds");
     CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "maxRetries": 99}})", error));
     CHECK(error == "provider.maxRetries: expected a whole number from 0 to 10");
+    CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "predictBudgetMs": -1}})", error));
+    CHECK(error == "provider.predictBudgetMs: expected milliseconds from 0 (no limit) to 600000");
+    CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "predictBudgetMs": "fast"}})", error));
+    CHECK(error == "provider.predictBudgetMs: expected milliseconds from 0 (no limit) to 600000");
+    CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "slot": -2}})", error));
+    CHECK(error == "provider.slot: expected a server slot number, or -1 to let the server choose");
+    auto unlimited = parse(R"({"provider": {"endpoint": "http://x", "predictBudgetMs": 0, "slot": -1}})", error);
+    REQUIRE(unlimited);
+    CHECK(unlimited->predictBudget == std::chrono::milliseconds(0));
+    CHECK(unlimited->slot == -1);
     CHECK_FALSE(parse(R"({"provider": "openai"})", error));
     CHECK(error == "provider: expected an object");
 }

@@ -79,7 +79,7 @@ TEST_CASE("every language has a grammar and its queries compile") {
         INFO(name);
         REQUIRE(language);
         CHECK(ts_language_abi_version(language->grammar()) >= 13);
-        for (QueryKind kind : {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions}) {
+        for (QueryKind kind : kQueryKinds) {
             INFO(toString(kind));
             CHECK(language->compileQuery(kind).empty());
         }

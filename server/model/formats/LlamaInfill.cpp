@@ -1,6 +1,12 @@
 // llama.cpp server fill-in-the-middle (POST {endpoint}/infill, stream: true):
 // input_prefix / input_suffix / input_extra in, SSE events with `content` out; the
-// last one has `stop: true` and a `stop_type` ("eos", "word" or "limit").
+// last one has `stop: true`, a `stop_type` ("eos", "word" or "limit") and `timings`
+// (prompt tokens evaluated and reused from the cache, tokens generated, their times).
+// `cache_prompt` keeps the slot's KV cache for the next request at the same place, and
+// `id_slot` pins requests to one slot: on a multi-slot server the request after a
+// keystroke-cancelled one would otherwise go to an idle slot with nothing cached (the
+// cancelled slot is still busy). `t_max_predict_ms` bounds a long generation once a
+// line is complete.
 #include "model/formats/Json.h"
 
 namespace flint::formats {
@@ -25,6 +31,8 @@ public:
             {"stream", true},
             {"cache_prompt", true},
         };
+        if (r.predictBudgetMs && *r.predictBudgetMs > 0) body["t_max_predict_ms"] = *r.predictBudgetMs;
+        if (r.slot && *r.slot >= 0) body["id_slot"] = *r.slot;
         if (!r.model.empty()) body["model"] = r.model;
         if (r.temperature) body["temperature"] = *r.temperature;
         if (!r.stop.empty()) body["stop"] = toArray(r.stop);
@@ -39,7 +47,20 @@ public:
         const json::value* stop = field(&*event, "stop");
         if (stop && stop->is_bool() && stop->as_bool())
             out.end = text(field(&*event, "stop_type")) == "limit" ? StreamUpdate::End::Length : StreamUpdate::End::Stop;
+        if (const json::value* timings = field(&*event, "timings"); timings && timings->is_object()) {
+            StreamUsage usage;
+            usage.promptTokens = count(field(timings, "prompt_n"));
+            usage.cachedTokens = count(field(timings, "cache_n"));
+            usage.outputTokens = count(field(timings, "predicted_n"));
+            usage.promptMs = millis(field(timings, "prompt_ms"));
+            usage.outputMs = millis(field(timings, "predicted_ms"));
+            out.usage = usage;
+        }
     }
+
+private:
+    static int count(const json::value* v) { return v && v->is_int64() ? static_cast<int>(v->as_int64()) : -1; }
+    static double millis(const json::value* v) { return v && v->is_number() ? v->to_number<double>() : -1; }
 };
 
 } // namespace

@@ -16,13 +16,16 @@ public:
         json::object options{{"num_predict", r.maxTokens}};
         if (r.temperature) options["temperature"] = *r.temperature;
         if (!r.stop.empty()) options["stop"] = toArray(r.stop);
-        return json::serialize(json::object{
+        json::object body{
             {"model", r.model},
             {"prompt", r.prefix},
-            {"suffix", r.suffix},
             {"stream", true},
             {"options", std::move(options)},
-        });
+        };
+        // A raw prompt is already in the model's template: Ollama must not apply its own.
+        if (r.raw) body["raw"] = true;
+        else body["suffix"] = r.suffix;
+        return json::serialize(body);
     }
 
     void decode(std::string_view, std::string_view payload, StreamUpdate& out) const override {

@@ -17,10 +17,11 @@ public:
         json::object body{
             {"model", r.model},
             {"prompt", r.prefix},
-            {"suffix", r.suffix},
             {"stream", true},
             {"max_tokens", r.maxTokens},
         };
+        // A raw prompt is sent alone: servers without FIM support (vLLM) reject `suffix`.
+        if (!r.raw) body["suffix"] = r.suffix;
         if (r.temperature) body["temperature"] = *r.temperature;
         if (!r.stop.empty()) body["stop"] = toArray(r.stop);
         return json::serialize(body);

@@ -10,6 +10,8 @@
 --   * textDocument/inlineCompletion streams partials and answers an item whose range
 --     is right in UTF-16 after non-ASCII text; applying it gives the expected line;
 --   * a code action is listed, resolved by the model and applied as a WorkspaceEdit;
+--   * a next edit is answered over textDocument/copilotInlineEdit for the buffer's
+--     version, applied, and its accept command taken;
 --   * shutdown and exit end the server with code 0.
 
 local failures = {}
@@ -132,6 +134,32 @@ if check(rewrite ~= nil, "a rewrite action is offered for the selection") then
   else
     say("     error: %s", vim.inspect(resolved.err))
   end
+end
+
+-- A next edit, asked by Copilot's method name as copilot-lsp and sidekick.nvim ask it:
+-- `message` is renamed where it is assigned, and the model carries the rename to its use.
+vim.api.nvim_buf_set_text(buf, 3, 4, 3, #"    message", { "msg" })
+local version = vim.lsp.util.buf_versions[buf]
+local next_edit = sync("textDocument/copilotInlineEdit", {
+  textDocument = { uri = vim.uri_from_bufnr(buf), version = version },
+  position = { line = 3, character = #"    msg" },
+})
+local edits = next_edit.result and next_edit.result.edits or {}
+if check(#edits == 1, "textDocument/copilotInlineEdit answers one edit") then
+  local edit = edits[1]
+  say("     edit: %q at %d:%d-%d:%d, version %s", edit.text, edit.range.start.line, edit.range.start.character,
+      edit.range["end"].line, edit.range["end"].character, tostring(edit.textDocument.version))
+  check(edit.textDocument.version == version, "it is for the buffer's version")
+  check(edit.range.start.line == 4 and edit.range["end"].line == 4, "it edits the line that uses the name")
+  check(edit.command and edit.command.command == "flint.acceptInlineEdit", "it carries the accept command")
+  vim.lsp.util.apply_text_edits({ { range = edit.range, newText = edit.text } }, buf, client.offset_encoding)
+  local renamed = vim.api.nvim_buf_get_lines(buf, 4, 5, false)[1]
+  say("     line after accepting: %s", renamed)
+  check(renamed == "    return msg.strip()", "applying it carries the rename")
+  local accepted = sync("workspace/executeCommand", edit.command)
+  check(accepted.err == nil, "the accept command is taken")
+else
+  say("     answer: %s", vim.inspect(next_edit))
 end
 
 client.stop()

@@ -1,0 +1,28 @@
+; Rust: the items, statements and arms a next-edit region never cuts through (when
+; they fit in it whole).
+[
+  (expression_statement)
+  (let_declaration)
+  (function_item)
+  (function_signature_item)
+  (struct_item)
+  (enum_item)
+  (union_item)
+  (impl_item)
+  (trait_item)
+  (mod_item)
+  (use_declaration)
+  (extern_crate_declaration)
+  (foreign_mod_item)
+  (const_item)
+  (static_item)
+  (type_item)
+  (macro_definition)
+  (attribute_item)
+  (inner_attribute_item)
+  (field_declaration)
+  (enum_variant)
+  (match_arm)
+  (line_comment)
+  (block_comment)
+] @region

@@ -1,0 +1,60 @@
+#include "context/NextEditContext.h"
+
+#include "context/CompletionContext.h"
+#include "workspace/Document.h"
+#include "workspace/Workspace.h"
+
+#include <algorithm>
+
+namespace flint {
+
+NextEditContext buildNextEditContext(const Workspace& workspace, Document& document, size_t cursor,
+                                     const NextEditBudget& budget) {
+    const Text& text = document.text();
+    cursor = std::min(cursor, text.size());
+    NextEditContext c;
+    c.uri = document.uri();
+    c.region = selectEditRegion(document, cursor, budget.region);
+    c.regionText = text.str().substr(c.region.start, c.region.end - c.region.start);
+    c.cursor = cursor - c.region.start;
+
+    // The inline-completion context around the cursor, its prefix window stretched
+    // over the region so that what lies before the region is the read-only `before`.
+    const CompletionContext around = buildCompletionContext(
+        document, cursor, {.prefixBytes = c.cursor + budget.beforeBytes, .suffixBytes = 0, .importLines = 30});
+    c.language = around.language;
+    c.imports = around.imports;
+    c.scopeSignatures = around.scopeSignatures;
+    const size_t inRegion = cursor - c.region.start;
+    c.before = around.prefix.size() > inRegion ? around.prefix.substr(0, around.prefix.size() - inRegion) : "";
+    c.startOfFile = c.region.start == c.before.size();
+
+    // Whole lines after the region, within the budget.
+    size_t afterEnd = c.region.end;
+    for (uint32_t line = c.region.endLine; line < text.lineCount(); ++line) {
+        const size_t end = line + 1 < text.lineCount() ? text.lineStart(line + 1) : text.size();
+        if (end - c.region.end > budget.afterBytes) break;
+        afterEnd = end;
+    }
+    c.after = text.str().substr(c.region.end, afterEnd - c.region.end);
+    c.endOfFile = afterEnd == text.size();
+
+    // Recent edits across the open documents, newest kept within the budgets.
+    std::vector<DocumentEditEvent> events;
+    workspace.forEachDocument([&](const Document& doc) {
+        for (EditEvent& event : doc.history().events(doc.text())) events.push_back({doc.uri(), std::move(event)});
+    });
+    std::stable_sort(events.begin(), events.end(), [](const DocumentEditEvent& a, const DocumentEditEvent& b) {
+        return a.event.lastChange < b.event.lastChange;
+    });
+    size_t bytes = 0;
+    for (auto it = events.rbegin(); it != events.rend() && c.events.size() < budget.maxEvents; ++it) {
+        bytes += it->event.before.size() + it->event.after.size() + it->event.note.size();
+        if (bytes > budget.eventBytes && !c.events.empty()) break;
+        c.events.push_back(std::move(*it));
+    }
+    std::reverse(c.events.begin(), c.events.end());
+    return c;
+}
+
+} // namespace flint

@@ -1,0 +1,416 @@
+#include "suggest/NextEditEngine.h"
+
+#include "context/NextEditContext.h"
+#include "model/Provider.h"
+#include "suggest/NextEditPrompt.h"
+#include "suggest/RegionPrediction.h"
+#include "suggest/StreamingDiff.h"
+#include "suggest/TokenRateLimit.h"
+#include "workspace/Language.h"
+#include "workspace/Workspace.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+
+namespace flint {
+
+namespace {
+
+using TimePoint = std::chrono::steady_clock::time_point;
+
+// The path part of a file URI (or the URI itself), for glob matching.
+std::string_view uriPath(std::string_view uri) {
+    constexpr std::string_view kFile = "file://";
+    if (uri.starts_with(kFile)) uri.remove_prefix(kFile.size());
+    return uri;
+}
+
+bool pathGlobMatchAt(std::string_view p, std::string_view s) {
+    while (!p.empty()) {
+        if (p.starts_with("**")) {
+            p.remove_prefix(2);
+            const bool slash = p.starts_with('/');
+            if (slash) p.remove_prefix(1);
+            // `**/` also matches nothing at all.
+            for (size_t i = 0; i <= s.size(); ++i)
+                if ((i == 0 || !slash || s[i - 1] == '/') && pathGlobMatchAt(p, s.substr(i))) return true;
+            return false;
+        }
+        if (p[0] == '*') {
+            p.remove_prefix(1);
+            for (size_t i = 0; i <= s.size(); ++i) {
+                if (pathGlobMatchAt(p, s.substr(i))) return true;
+                if (i < s.size() && s[i] == '/') break;
+            }
+            return false;
+        }
+        if (s.empty() || (p[0] != '?' && p[0] != s[0]) || (p[0] == '?' && s[0] == '/')) return false;
+        p.remove_prefix(1);
+        s.remove_prefix(1);
+    }
+    return s.empty();
+}
+
+} // namespace
+
+bool pathGlobMatch(std::string_view pattern, std::string_view path) {
+    if (pattern.find('/') == std::string_view::npos) {
+        const size_t slash = path.find_last_of('/');
+        return pathGlobMatchAt(pattern, slash == std::string_view::npos ? path : path.substr(slash + 1));
+    }
+    // A relative pattern matches anywhere below a directory boundary.
+    if (!pattern.starts_with('/') && !pattern.starts_with("**")) {
+        for (size_t i = 0; i < path.size(); ++i)
+            if ((i == 0 || path[i - 1] == '/') && pathGlobMatchAt(pattern, path.substr(i))) return true;
+        return false;
+    }
+    return pathGlobMatchAt(pattern, path);
+}
+
+struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
+    struct Waiter {
+        size_t offset = 0;
+        Done done;
+        bool answered = false;
+    };
+
+    struct Prediction {
+        std::string id;
+        std::string uri;
+        int64_t version = 0;
+        uint64_t revision = 0;  // the document history this prediction is in step with
+        RegionPrediction region;
+        bool virtualNewline = false;  // the region has no final newline; the diff was given one
+        std::unique_ptr<StreamingDiff> diff;
+        std::unique_ptr<RewriteReader> reader;
+        std::shared_ptr<ProviderCall> call;
+        std::vector<std::shared_ptr<Waiter>> waiters;
+        bool complete = false;
+        bool shown = false;
+        explicit Prediction(RegionPrediction r) : region(std::move(r)) {}
+    };
+
+    Workspace& workspace;
+    Schedule schedule;
+    Clock clock;
+    std::vector<std::string> roots;
+    std::map<std::string, std::shared_ptr<Prediction>> byUri;
+    // Recently offered suggestions: an accept may come after the prediction is gone.
+    std::deque<std::pair<std::string, std::pair<std::string, std::string>>> recent;  // id → (uri, note)
+    TokenRateLimit budget;
+    Stats stats;
+    uint64_t nextId = 1;
+
+    Impl(Workspace& w, Schedule s, Clock c) : workspace(w), schedule(std::move(s)), clock(std::move(c)) {
+        if (!clock) clock = [] { return std::chrono::steady_clock::now(); };
+    }
+
+    ~Impl() {
+        for (auto& [uri, p] : byUri)
+            if (p->call) p->call->cancel();
+    }
+
+    // The edits a prediction offers now, in document offsets.
+    std::vector<TextEdit> currentEdits(const Prediction& p) const {
+        const std::vector<TextEdit>& local = p.complete ? p.region.edits() : p.diff->edits();
+        std::vector<TextEdit> out;
+        out.reserve(local.size());
+        for (const TextEdit& e : local) {
+            // The virtual final newline is not in the document: never edit past its end.
+            const size_t size = p.region.regionText().size();
+            TextEdit edit{p.region.regionStart() + std::min(e.start, size), p.region.regionStart() + std::min(e.end, size), e.text};
+            if (p.virtualNewline && e.end > size && edit.text.ends_with('\n')) edit.text.pop_back();
+            if (edit.start == edit.end && edit.text.empty()) continue;
+            out.push_back(std::move(edit));
+        }
+        return out;
+    }
+
+    NextEditSuggestion suggestionFor(const Prediction& p, size_t cursor, const NextEditSettings& settings) const {
+        NextEditSuggestion s;
+        s.id = p.id;
+        s.uri = p.uri;
+        s.version = p.version;
+        s.complete = p.complete;
+        s.edits = currentEdits(p);
+        const Document* doc = workspace.find(p.uri);
+        if (!doc || s.edits.empty()) return s;
+        const Text& text = doc->text();
+        const uint32_t cursorLine = text.lineOf(cursor);
+        uint32_t bestDistance = UINT32_MAX;
+        for (size_t i = 0; i < s.edits.size(); ++i) {
+            const uint32_t first = text.lineOf(s.edits[i].start), last = text.lineOf(s.edits[i].end);
+            const uint32_t distance = cursorLine < first ? first - cursorLine : cursorLine > last ? cursorLine - last : 0;
+            // Ties go to the edit below the cursor: the next edit is more often further down.
+            if (distance < bestDistance || (distance == bestDistance && first >= cursorLine && s.edits[s.best].start < cursor)) {
+                bestDistance = distance;
+                s.best = i;
+            }
+        }
+        s.jump = bestDistance > settings.nearLines;
+        return s;
+    }
+
+    void answer(const std::shared_ptr<Prediction>& p, const std::shared_ptr<Waiter>& w, const NextEditSettings& settings) {
+        if (w->answered) return;
+        NextEditSuggestion s = suggestionFor(*p, w->offset, settings);
+        // A jump is offered only after a pause in typing.
+        if (s.jump && settings.quietTime.count() > 0) {
+            const Document* doc = workspace.find(p->uri);
+            const auto last = doc ? doc->history().lastChange() : std::nullopt;
+            const TimePoint now = clock();
+            if (last && now - *last < settings.quietTime) {
+                const auto wait = std::chrono::ceil<std::chrono::milliseconds>(settings.quietTime - (now - *last));
+                std::weak_ptr<Impl> weak = weak_from_this();
+                std::weak_ptr<Prediction> weakPrediction = p;
+                schedule(wait, [weak, weakPrediction, w, settings] {
+                    auto self = weak.lock();
+                    auto prediction = weakPrediction.lock();
+                    if (!self || w->answered) return;
+                    const auto it = prediction ? self->byUri.find(prediction->uri) : self->byUri.end();
+                    if (it == self->byUri.end() || it->second != prediction) return self->answerEmpty(w, "superseded");
+                    self->answer(prediction, w, settings);
+                });
+                return;
+            }
+        }
+        w->answered = true;
+        std::erase(p->waiters, w);
+        if (const Document* doc = workspace.find(p->uri); doc && !s.edits.empty()) {
+            const uint32_t line = doc->text().lineOf(s.edits[s.best].start) + 1;
+            std::erase_if(recent, [&](const auto& entry) { return entry.first == s.id; });
+            recent.push_back({s.id, {s.uri, "the edit at line " + std::to_string(line) + " of " + displayPath(s.uri, roots)}});
+            while (recent.size() > 32) recent.pop_front();
+        }
+        w->done(std::move(s));
+    }
+
+    void answerEmpty(const std::shared_ptr<Waiter>& w, std::string why, const std::string& uri = {}, int64_t version = 0) {
+        if (w->answered) return;
+        w->answered = true;
+        NextEditSuggestion s;
+        s.uri = uri;
+        s.version = version;
+        s.skipped = std::move(why);
+        w->done(std::move(s));
+    }
+
+    // Ends a prediction's life: its stream closes, its waiters get nothing.
+    void drop(const std::string& uri, const std::string& why) {
+        auto it = byUri.find(uri);
+        if (it == byUri.end()) return;
+        std::shared_ptr<Prediction> p = it->second;
+        byUri.erase(it);
+        if (p->call) p->call->cancel();
+        for (auto& w : std::vector(p->waiters)) answerEmpty(w, why, p->uri, p->version);
+        p->waiters.clear();
+    }
+
+    void finishStream(const std::shared_ptr<Prediction>& p, bool whole, const NextEditSettings& settings) {
+        if (p->complete) return;
+        std::string original = p->region.regionText();
+        std::vector<TextEdit> edits;
+        std::string rewrite;
+        if (whole && p->reader->started()) {
+            p->diff->append(p->reader->finish());
+            p->diff->finish();
+            rewrite = p->diff->rewrite();
+            edits = p->diff->edits();
+            if (p->virtualNewline) {
+                if (rewrite.ends_with('\n')) rewrite.pop_back();
+                edits = diffText(original, rewrite);
+            }
+            // An empty reply is a failure to answer, not a request to delete the region.
+            if (rewrite.empty() && !original.empty()) {
+                edits.clear();
+                rewrite = original;
+            }
+        } else {
+            // The stream broke or was cut: the hunks already anchored still stand.
+            edits = p->diff->edits();
+            rewrite = applyEdits(original, edits);
+        }
+        p->region.complete(std::move(rewrite), std::move(edits));
+        p->complete = true;
+        p->diff.reset();
+        p->reader.reset();
+        for (auto& w : std::vector(p->waiters)) answer(p, w, settings);
+    }
+
+    void onUpdate(const std::shared_ptr<Prediction>& p, const StreamUpdate& update, const NextEditSettings& settings) {
+        bool grew = false;
+        if (!update.text.empty()) {
+            const std::string clean = p->reader->feed(update.text);
+            if (!clean.empty()) grew = p->diff->append(clean);
+        }
+        if (update.end != StreamUpdate::End::None) {
+            if (update.end == StreamUpdate::End::Error) spdlog::info("next edit for {}: {}", p->uri, update.error);
+            p->call.reset();
+            return finishStream(p, update.end == StreamUpdate::End::Stop, settings);
+        }
+        if (p->reader->ended()) {
+            // The region is complete; whatever the model adds after it is not needed.
+            p->call->cancel();
+            p->call.reset();
+            return finishStream(p, true, settings);
+        }
+        if (grew)
+            for (auto& w : std::vector(p->waiters)) answer(p, w, settings);
+    }
+
+    bool disabledFor(const Document& doc, const NextEditSettings& settings) const {
+        if (!settings.enabled) return true;
+        for (const std::string& id : settings.disabledLanguages)
+            if (id == doc.languageId() || (doc.language() && id == doc.language()->name())) return true;
+        for (const std::string& glob : settings.disabledGlobs)
+            if (pathGlobMatch(glob, uriPath(doc.uri()))) return true;
+        return false;
+    }
+
+    void suggest(const Request& request, Provider* provider, const NextEditSettings& settings, CancellationToken token,
+                 Done done) {
+        auto w = std::make_shared<Waiter>();
+        w->done = std::move(done);
+        Document* doc = workspace.find(request.uri);
+        if (!doc) return answerEmpty(w, "not-open", request.uri);
+        if (request.version && *request.version != doc->version())
+            return answerEmpty(w, "stale", request.uri, doc->version());
+        if (disabledFor(*doc, settings)) return answerEmpty(w, "disabled", request.uri, doc->version());
+        w->offset = std::min(request.offset, doc->text().size());
+        token.onCancel([w] { w->answered = true; });
+
+        if (auto it = byUri.find(request.uri); it != byUri.end()) {
+            std::shared_ptr<Prediction> p = it->second;
+            const Text& text = doc->text();
+            const uint32_t line = text.lineOf(w->offset);
+            const uint32_t first = text.lineOf(p->region.regionStart()), last = text.lineOf(p->region.regionEnd());
+            const bool inside = w->offset >= p->region.regionStart() && w->offset <= p->region.regionEnd();
+            const bool near = line + settings.regionLines >= first && line <= last + settings.regionLines;
+            const bool hasEdits = p->complete ? !p->region.edits().empty() : true;
+            if (p->version == doc->version() && (inside || (near && hasEdits))) {
+                ++stats.fromStore;
+                p->waiters.push_back(w);
+                if (p->complete || !p->diff->edits().empty()) answer(p, w, settings);
+                return;
+            }
+            drop(request.uri, "superseded");
+        }
+
+        if (!provider) return answerEmpty(w, "no-model", request.uri, doc->version());
+        const std::string formatName =
+            settings.format.empty() ? std::string(defaultNextEditFormat(provider->config().kind)) : settings.format;
+        const NextEditFormat* format = findNextEditFormat(formatName);
+        const WireFormat* wire = findWireFormat(provider->config().kind);
+        if (!format || !wire) return answerEmpty(w, "no-format", request.uri, doc->version());
+
+        NextEditBudget contextBudget;
+        contextBudget.region.maxLines = settings.regionLines;
+        NextEditContext context = buildNextEditContext(workspace, *doc, w->offset, contextBudget);
+        ModelRequest modelRequest = buildNextEditRequest(context, *format, *wire, roots);
+        const long estimate = static_cast<long>(
+            (modelRequest.system.size() + modelRequest.user.size() + modelRequest.prefix.size() + context.regionText.size()) / 4);
+        budget.setLimit(settings.tokensPerMinute);
+        const TimePoint now = clock();
+        if (!budget.allows(estimate, now)) return answerEmpty(w, "budget", request.uri, doc->version());
+        budget.spend(estimate, now);
+
+        auto p = std::make_shared<Prediction>(RegionPrediction(context.region.start, context.regionText));
+        p->id = "ne-" + std::to_string(nextId++);
+        p->uri = request.uri;
+        p->version = doc->version();
+        p->revision = doc->history().revision();
+        p->virtualNewline = !context.regionText.empty() && !context.regionText.ends_with('\n');
+        p->diff = std::make_unique<StreamingDiff>(context.regionText + (p->virtualNewline ? "\n" : ""));
+        p->reader = std::make_unique<RewriteReader>(*format);
+        p->waiters.push_back(w);
+        byUri[request.uri] = p;
+        ++stats.modelRequests;
+
+        std::weak_ptr<Impl> weak = weak_from_this();
+        std::weak_ptr<Prediction> weakPrediction = p;
+        p->call = provider->stream(std::move(modelRequest), [weak, weakPrediction, settings](const StreamUpdate& update) {
+            auto self = weak.lock();
+            auto prediction = weakPrediction.lock();
+            if (!self || !prediction || prediction->complete) return;
+            auto it = self->byUri.find(prediction->uri);
+            if (it == self->byUri.end() || it->second != prediction) return;
+            self->onUpdate(prediction, update, settings);
+        });
+    }
+
+    void documentChanged(const std::string& uri) {
+        auto it = byUri.find(uri);
+        if (it == byUri.end()) return;
+        std::shared_ptr<Prediction> p = it->second;
+        const Document* doc = workspace.find(uri);
+        if (!doc) return drop(uri, "closed");
+        // Whoever waits asked about older text.
+        for (auto& w : std::vector(p->waiters)) answerEmpty(w, "superseded", uri, doc->version());
+        p->waiters.clear();
+        const auto changes = doc->history().replacementsSince(p->revision);
+        if (!changes) {
+            ++stats.dropped;
+            return drop(uri, "changed");
+        }
+        for (const TextReplacement& change : *changes) {
+            switch (p->region.rebase(change)) {
+            case RegionPrediction::Rebase::Kept: ++stats.rebased; break;
+            case RegionPrediction::Rebase::Completed:
+                ++stats.completedByTyping;
+                return drop(uri, "typed");
+            case RegionPrediction::Rebase::Dropped:
+                ++stats.dropped;
+                return drop(uri, "conflict");
+            }
+        }
+        p->version = doc->version();
+        p->revision = doc->history().revision();
+        // "Nothing to change" was said of the old text: the new one deserves a new look.
+        if (p->complete && p->region.edits().empty()) drop(uri, "changed");
+    }
+};
+
+NextEditEngine::NextEditEngine(Workspace& workspace, Schedule schedule, Clock clock)
+    : impl_(std::make_shared<Impl>(workspace, std::move(schedule), std::move(clock))) {}
+
+NextEditEngine::~NextEditEngine() = default;
+
+void NextEditEngine::setRoots(std::vector<std::string> roots) { impl_->roots = std::move(roots); }
+
+void NextEditEngine::suggest(const Request& request, Provider* provider, const NextEditSettings& settings,
+                             CancellationToken token, Done done) {
+    impl_->suggest(request, provider, settings, std::move(token), std::move(done));
+}
+
+void NextEditEngine::documentChanged(const std::string& uri) { impl_->documentChanged(uri); }
+
+void NextEditEngine::shown(const std::string& id) {
+    for (auto& [uri, p] : impl_->byUri)
+        if (p->id == id) p->shown = true;
+}
+
+bool NextEditEngine::accepted(const std::string& id) {
+    for (auto it = impl_->recent.begin(); it != impl_->recent.end(); ++it) {
+        if (it->first != id) continue;
+        const auto [uri, note] = it->second;
+        impl_->recent.erase(it);
+        if (Document* doc = impl_->workspace.find(uri)) doc->history().markAccepted(note, doc->text());
+        return true;
+    }
+    return false;
+}
+
+std::optional<std::string> NextEditEngine::insertionAt(const std::string& uri, int64_t version, size_t offset) const {
+    auto it = impl_->byUri.find(uri);
+    if (it == impl_->byUri.end() || it->second->version != version) return std::nullopt;
+    for (const TextEdit& e : impl_->currentEdits(*it->second))
+        if (e.start == offset && e.end == offset && !e.text.empty()) return e.text;
+    return std::nullopt;
+}
+
+const NextEditEngine::Stats& NextEditEngine::stats() const { return impl_->stats; }
+
+} // namespace flint

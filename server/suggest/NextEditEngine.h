@@ -1,0 +1,116 @@
+#pragma once
+// Next-edit suggestions: after the user changes something, the model rewrites a
+// small region around the cursor and Flint offers the difference as a few small
+// edits. Knows documents, prompts and the provider; no JSON-RPC, no sockets.
+//
+//   NextEditEngine engine(workspace, schedule);
+//   engine.suggest({uri, cursorOffset, version}, provider, settings, token,
+//                  [](NextEditSuggestion s) { reply(s.edits, s.version); });
+//   engine.documentChanged(uri);   // after every didChange: rebase or drop
+//   engine.accepted(id);           // the user took it: the history says so
+//
+// One prediction per document. A request is answered as soon as the streaming
+// diff has a final hunk (the rest keeps streaming into the stored prediction), or
+// when the stream ends. Later requests are served from the stored prediction with
+// no model call while it still applies: it is rebased onto every change (see
+// RegionPrediction) and dropped when the user's typing conflicts with it, when it
+// offered nothing and the text changed, when the cursor goes far from its region,
+// or when the document closes. A request waiting
+// for the model is answered with nothing when the document changes (its answer
+// would be for older text); the stream goes on when the change is outside the
+// region. Every suggestion carries the version its edits are for, always the
+// document's current one.
+//
+// Guardrails: `enabled`, languages and path globs turned off, a tokens-per-minute
+// budget, and a quiet time: an edit away from the cursor (a jump) is offered only
+// once the user has paused typing that long (the answer waits for it).
+
+#include "suggest/Diff.h"
+#include "support/Cancellation.h"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace flint {
+
+class Provider;
+class Workspace;
+
+struct NextEditSettings {
+    bool enabled = true;
+    std::string format;                          // empty: the default for the provider's wire format
+    std::vector<std::string> disabledLanguages;  // LSP languageIds or grammar names
+    std::vector<std::string> disabledGlobs;      // matched against the document's path
+    long tokensPerMinute = 120'000;              // 0: no limit
+    std::chrono::milliseconds quietTime{1000};   // typing pause before a jump is offered
+    uint32_t regionLines = 20;                   // the editable region's size at most
+    uint32_t nearLines = 2;                      // an edit this close to the cursor line is at it
+};
+
+struct NextEditSuggestion {
+    std::string id;       // names the suggestion in didShow / accept
+    std::string uri;
+    int64_t version = 0;  // the document version the edits are for
+    std::vector<TextEdit> edits;  // document byte offsets, sorted, never overlapping
+    // Index into `edits` of the edit nearest the cursor, and whether it is away
+    // from the cursor (a client may offer to jump there).
+    size_t best = 0;
+    bool jump = false;
+    bool complete = true;  // false: the model is still writing; more edits may follow
+    std::string skipped;   // why nothing was asked or offered (empty when something was)
+};
+
+class NextEditEngine {
+public:
+    using Schedule = std::function<void(std::chrono::milliseconds delay, std::function<void()> task)>;
+    using Clock = std::function<std::chrono::steady_clock::time_point()>;
+    using Done = std::function<void(NextEditSuggestion)>;
+    struct Request {
+        std::string uri;
+        size_t offset = 0;                 // the cursor, a byte offset
+        std::optional<int64_t> version;    // the version the client saw, if it said
+    };
+    struct Stats {
+        size_t modelRequests = 0;   // streams started
+        size_t fromStore = 0;       // answered from a stored prediction
+        size_t rebased = 0;         // changes a prediction survived
+        size_t dropped = 0;         // predictions dropped by a conflicting change
+        size_t completedByTyping = 0;
+    };
+
+    // `schedule` runs a task later on the same thread (the quiet time's timer).
+    NextEditEngine(Workspace& workspace, Schedule schedule, Clock clock = {});
+    ~NextEditEngine();
+    NextEditEngine(const NextEditEngine&) = delete;
+    NextEditEngine& operator=(const NextEditEngine&) = delete;
+
+    // Workspace root URIs: prompts name files relative to them.
+    void setRoots(std::vector<std::string> roots);
+    // Answers through `done` exactly once, unless `token` is cancelled first.
+    void suggest(const Request& request, Provider* provider, const NextEditSettings& settings,
+                 CancellationToken token, Done done);
+    // After every change to (or the closing of) a document.
+    void documentChanged(const std::string& uri);
+    void shown(const std::string& id);
+    // The user accepted suggestion `id`; false when it is unknown.
+    bool accepted(const std::string& id);
+    // For inline completion: the text of a stored prediction's edit that is a pure
+    // insertion at `offset` in version `version` of the document.
+    std::optional<std::string> insertionAt(const std::string& uri, int64_t version, size_t offset) const;
+    const Stats& stats() const;
+
+private:
+    struct Impl;
+    std::shared_ptr<Impl> impl_;
+};
+
+// True when `path` matches the glob: `*` and `?` stay within a path segment, `**`
+// spans segments; a pattern without '/' is matched against the file name.
+bool pathGlobMatch(std::string_view pattern, std::string_view path);
+
+} // namespace flint
