@@ -90,7 +90,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
     Workspace& workspace;
     CompletionModel& model;
     Clock& clock;
-    const ContextSources* sources;
+    ContextSources* sources;
     InlineSettings settings;
     SuggestionCache cache;
     AdaptiveDebounce debounce;
@@ -105,7 +105,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
     uint64_t nextId = 1;
     uint64_t nextChain = 1;
 
-    Impl(Workspace& w, CompletionModel& m, Clock& c, const ContextSources* s)
+    Impl(Workspace& w, CompletionModel& m, Clock& c, ContextSources* s)
         : workspace(w), model(m), clock(c), sources(s) {}
 
     ~Impl() {
@@ -633,7 +633,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
 };
 
 InlineCompletionEngine::InlineCompletionEngine(Workspace& workspace, CompletionModel& model, Clock& clock,
-                                               const ContextSources* sources)
+                                               ContextSources* sources)
     : impl_(std::make_shared<Impl>(workspace, model, clock, sources)) {}
 
 InlineCompletionEngine::~InlineCompletionEngine() = default;

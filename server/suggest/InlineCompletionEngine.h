@@ -103,7 +103,7 @@ public:
 
     // `sources` (may be null: the document alone is the context) must outlive the engine.
     InlineCompletionEngine(Workspace& workspace, CompletionModel& model, Clock& clock,
-                           const ContextSources* sources = nullptr);
+                           ContextSources* sources = nullptr);
     ~InlineCompletionEngine();
     InlineCompletionEngine(const InlineCompletionEngine&) = delete;
     InlineCompletionEngine& operator=(const InlineCompletionEngine&) = delete;

@@ -169,7 +169,7 @@ json::object endToEnd(int requests) {
                                       {"model", "bench"}}},
             {"nextEdit", json::object{{"regionLines", 60}, {"quietMs", 0}, {"tokensPerMinute", 0}}}}}}}});
     message({{"method", "initialized"}, {"params", json::object{}}});
-    Provider* provider = server.context().provider.get();
+    Provider* provider = server.context().providerFor(lsp::ServerContext::Feature::NextEdit);
     runUntil(loop, [&] { return provider->connectionStats().idle > 0; });
 
     HttpClient raw(loop, model.endpoint("/v1"));

@@ -118,7 +118,7 @@ Run measure(boost::asio::io_context& loop, LlamaServer& llama, const Scenario& s
     int version = 1;
     message({{"method", "textDocument/didOpen"}, {"params", json::object{{"textDocument", json::object{
         {"uri", uri}, {"languageId", "python"}, {"version", version}, {"text", text}}}}}});
-    Provider* provider = server.context().provider.get();
+    Provider* provider = server.context().providerFor(lsp::ServerContext::Feature::Inline);
     runUntil(loop, [&] { return provider->connectionStats().idle > 0; });
 
     // The cursor line, in the middle of the file: `        if amount > 0:` with the cursor
