@@ -211,7 +211,7 @@ ActionRegion regionFor(Document& document, const OfferedAction& action) {
 }
 
 ModelRequest buildActionRequest(const Document& document, const OfferedAction& action, const ActionRegion& region,
-                                std::string_view instruction, int maxTokens) {
+                                std::string_view instruction, int maxTokens, RedactedSecrets* secrets) {
     const Text& text = document.text();
     const std::string_view all = text.str();
     const uint32_t firstLine = text.lineOf(region.startByte);
@@ -222,10 +222,15 @@ ModelRequest buildActionRequest(const Document& document, const OfferedAction& a
 
     std::string regionText(all.substr(region.startByte, region.endByte - region.startByte));
     if (!regionText.empty() && regionText.back() != '\n') regionText += '\n';
-    std::string context;
-    context += all.substr(text.lineStart(beforeLine), region.startByte - text.lineStart(beforeLine));
-    context += "<|region|>\n" + regionText + "<|end_region|>\n";
-    context += all.substr(region.endByte, afterEnd - std::min<uint32_t>(region.endByte, afterEnd));
+    std::string before(all.substr(text.lineStart(beforeLine), region.startByte - text.lineStart(beforeLine)));
+    std::string after(all.substr(region.endByte, afterEnd - std::min<uint32_t>(region.endByte, afterEnd)));
+    // Nothing secret leaves; what the region held is remembered, so that the rewrite
+    // written from placeholders puts the user's own values back.
+    RedactedSecrets regionSecrets;
+    redactSecrets(before);
+    redactSecrets(regionText, secrets ? secrets : &regionSecrets);
+    redactSecrets(after);
+    std::string context = before + "<|region|>\n" + regionText + "<|end_region|>\n" + after;
 
     std::string diagnostic;
     if (action.diagnostic) {

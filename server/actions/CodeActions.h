@@ -13,6 +13,7 @@
 // Prompts are data (server/actions/prompts/*.txt, compiled in) and pinned by golden
 // files in tests/golden/actions/.
 
+#include "context/Redaction.h"
 #include "model/WireFormat.h"
 
 #include <cstdint>
@@ -69,8 +70,11 @@ ActionRegion regionFor(Document& document, const OfferedAction& action);
 
 // The chat request: the system prompt, and the user prompt with the region marked
 // inside the code around it. `instruction` is the user's words for Instruct.
+// Secrets in the code are redacted (context/Redaction.h); those in the region are
+// recorded in `secrets`, for restoreSecrets() to put back into the rewrite.
 ModelRequest buildActionRequest(const Document& document, const OfferedAction& action, const ActionRegion& region,
-                                std::string_view instruction, int maxTokens = 2048);
+                                std::string_view instruction, int maxTokens = 2048,
+                                RedactedSecrets* secrets = nullptr);
 
 // One replacement, in byte offsets of the document as it was when checked.
 struct ActionEdit {

@@ -1,6 +1,7 @@
 #include "context/NextEditContext.h"
 
 #include "context/CompletionContext.h"
+#include "context/Redaction.h"
 #include "workspace/Document.h"
 #include "workspace/Workspace.h"
 
@@ -9,7 +10,7 @@
 namespace flint {
 
 NextEditContext buildNextEditContext(const Workspace& workspace, Document& document, size_t cursor,
-                                     const NextEditBudget& budget) {
+                                     const NextEditBudget& budget, const ExcludedDocument& excluded) {
     const Text& text = document.text();
     cursor = std::min(cursor, text.size());
     NextEditContext c;
@@ -42,6 +43,7 @@ NextEditContext buildNextEditContext(const Workspace& workspace, Document& docum
     // Recent edits across the open documents, newest kept within the budgets.
     std::vector<DocumentEditEvent> events;
     workspace.forEachDocument([&](const Document& doc) {
+        if (excluded && excluded(doc.uri())) return;  // what the user typed in .env stays there
         for (EditEvent& event : doc.history().events(doc.text())) events.push_back({doc.uri(), std::move(event)});
     });
     std::stable_sort(events.begin(), events.end(), [](const DocumentEditEvent& a, const DocumentEditEvent& b) {
@@ -54,6 +56,18 @@ NextEditContext buildNextEditContext(const Workspace& workspace, Document& docum
         c.events.push_back(std::move(*it));
     }
     std::reverse(c.events.begin(), c.events.end());
+
+    // Nothing secret leaves. The region is what the model rewrites and what its reply
+    // is diffed against: a placeholder there would come back as an edit.
+    c.regionHoldsSecret = holdsSecret(c.before + c.regionText + c.after, c.before.size(),
+                                      c.before.size() + c.regionText.size());
+    for (std::string& s : c.imports) c.redactions += redactSecrets(s);
+    for (std::string& s : c.scopeSignatures) c.redactions += redactSecrets(s);
+    for (RelatedCode& r : c.related) c.redactions += redactSecrets(r.text);
+    for (DocumentEditEvent& e : c.events)
+        for (std::string* s : {&e.event.before, &e.event.after, &e.event.above, &e.event.below, &e.event.note})
+            c.redactions += redactSecrets(*s);
+    c.redactions += redactSecrets(c.before) + redactSecrets(c.after);
     return c;
 }
 

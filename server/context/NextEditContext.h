@@ -4,13 +4,22 @@
 // (from the inline-completion context), related code, and the recent edits of the
 // open documents. Pure: built from the workspace and a cursor, no I/O.
 //
-//   NextEditContext c = buildNextEditContext(workspace, doc, cursor, {});
+//   NextEditContext c = buildNextEditContext(workspace, doc, cursor, {}, excluded);
 //   // c.region is what the model rewrites; c.cursor is the cursor inside it.
+//   if (c.regionHoldsSecret) return;   // not sent: the rewrite would need the secret
+//
+// Privacy, as for inline completion: edits of documents the `excluded` predicate
+// names (ContextSources::excludes) are left out, and secrets are redacted from every
+// read-only text (before, after, imports, scopes, related code, edit events). The
+// region itself is the diff's base and cannot hold a placeholder: when it holds a
+// secret, `regionHoldsSecret` says so and the engine asks no model.
 
 #include "context/EditRegion.h"
 #include "workspace/EditHistory.h"
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace flint {
@@ -52,10 +61,15 @@ struct NextEditContext {
     std::vector<std::string> scopeSignatures;  // enclosing scopes at the cursor, outermost first
     std::vector<RelatedCode> related;
     std::vector<DocumentEditEvent> events;  // oldest first
+    size_t redactions = 0;          // secrets replaced in the read-only texts (for the debug log)
+    bool regionHoldsSecret = false;  // the editable region has a secret: ask no model
 };
+
+// The predicate on document URIs that keeps a document's text out of every prompt.
+using ExcludedDocument = std::function<bool(std::string_view uri)>;
 
 // Non-const: the document's parse is finished first.
 NextEditContext buildNextEditContext(const Workspace& workspace, Document& document, size_t cursor,
-                                     const NextEditBudget& budget);
+                                     const NextEditBudget& budget, const ExcludedDocument& excluded = {});
 
 } // namespace flint

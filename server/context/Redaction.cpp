@@ -433,4 +433,54 @@ size_t redactSecrets(std::string& text) {
     return redactSecrets(text, none);
 }
 
+size_t redactSecrets(std::string& text, RedactedSecrets* secrets) {
+    if (!secrets) return redactSecrets(text);
+    const std::vector<Span> spans = findSecrets(text);
+    std::string out;
+    out.reserve(text.size());
+    size_t at = 0;
+    // Placeholders already in the text (between secrets) stand for themselves.
+    auto copy = [&](size_t from, size_t to) {
+        const std::string_view part = std::string_view(text).substr(from, to - from);
+        for (size_t p = part.find(kRedacted); p != std::string_view::npos; p = part.find(kRedacted, p + kRedacted.size()))
+            secrets->originals.emplace_back(kRedacted);
+        out.append(part);
+    };
+    for (const Span& span : spans) {
+        copy(at, span.start);
+        secrets->originals.emplace_back(text, span.start, span.end - span.start);
+        out += kRedacted;
+        at = span.end;
+    }
+    copy(at, text.size());
+    secrets->redacted += spans.size();
+    text = std::move(out);
+    return spans.size();
+}
+
+bool holdsSecret(std::string_view text, size_t from, size_t to) {
+    for (const Span& span : findSecrets(text))
+        if (span.start < to && from < span.end) return true;
+    return false;
+}
+
+bool restoreSecrets(std::string& reply, const RedactedSecrets& secrets) {
+    if (secrets.redacted == 0) return true;
+    std::vector<size_t> found;
+    for (size_t p = reply.find(kRedacted); p != std::string::npos; p = reply.find(kRedacted, p + kRedacted.size()))
+        found.push_back(p);
+    if (found.size() != secrets.originals.size()) return false;
+    std::string out;
+    out.reserve(reply.size());
+    size_t at = 0;
+    for (size_t i = 0; i < found.size(); ++i) {
+        out.append(reply, at, found[i] - at);
+        out += secrets.originals[i];
+        at = found[i] + kRedacted.size();
+    }
+    out.append(reply, at);
+    reply = std::move(out);
+    return true;
+}
+
 } // namespace flint

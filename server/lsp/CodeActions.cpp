@@ -211,7 +211,9 @@ void runAction(ServerContext& ctx, State& state, const ActionData& data, Cancell
     action.scopeName = data.scope;
     if (data.diagnostic) action.diagnostic = toDiagnostic(*data.diagnostic, text, ctx.encoding);
     const ActionRegion region = regionFor(*doc, action);
-    ModelRequest request = buildActionRequest(*doc, action, region, data.instruction);
+    RedactedSecrets secrets;
+    ModelRequest request = buildActionRequest(*doc, action, region, data.instruction, 2048, &secrets);
+    if (secrets.redacted) spdlog::debug("code action: {} secret(s) redacted from the request", secrets.redacted);
 
     auto progress = std::make_shared<Progress>(ctx);
     progress->token = "flint/action/" + std::to_string(state.nextRun++);
@@ -233,7 +235,8 @@ void runAction(ServerContext& ctx, State& state, const ActionData& data, Cancell
     Provider* provider = ctx.providerFor(ServerContext::Feature::Actions);
     spdlog::debug("code action {} on {} ({} bytes of region)", toString(data.kind), uri, region.endByte - region.startByte);
     std::shared_ptr<ProviderCall> call = provider->stream(
-        std::move(request), [&ctx, reply, finished, progress, region, uri, version, done](const StreamUpdate& update) {
+        std::move(request),
+        [&ctx, reply, finished, progress, region, uri, version, done, secrets = std::move(secrets)](const StreamUpdate& update) {
             if (*finished) return;
             reply->append(update.text);
             if (update.end == StreamUpdate::End::None) {
@@ -253,6 +256,13 @@ void runAction(ServerContext& ctx, State& state, const ActionData& data, Cancell
                 progress->end("the document changed");
                 return done({}, ResponseError{ErrorCode::ContentModified,
                                               "the document changed while the model was writing: ask again", {}});
+            }
+            // The rewrite was written from placeholders: the user's secrets go back in
+            // (never the placeholder into the file), or nothing changes.
+            if (!restoreSecrets(*reply, secrets)) {
+                const std::string refusal = "the rewrite dropped or added a redacted secret; nothing was changed";
+                progress->end(refusal);
+                return done({}, ResponseError{ErrorCode::RequestFailed, "Flint: " + refusal, {}});
             }
             RewriteCheck check = checkRewrite(*doc, region, *reply);
             if (!check.refusal.empty()) {

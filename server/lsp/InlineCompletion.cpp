@@ -273,7 +273,7 @@ void handleInline(ServerContext& ctx, const std::shared_ptr<State>& state, const
             // at the first complete line or at the end.
             if (!reply.replied()) {
                 if (u.done) reply.result(inlineItems(u.text, range, u.id));
-                else if (const size_t eol = u.text.find('\n'); eol != std::string::npos)
+                else if (const size_t eol = u.text.find('\n'); eol != std::string::npos || u.lineDone)
                     reply.result(inlineItems(u.text.substr(0, eol), range, u.id));
             }
         });
@@ -306,7 +306,7 @@ void handleCompletion(ServerContext& ctx, const std::shared_ptr<State>& state, c
                 tellNoModelOnce(ctx, *state);
             if (reply.replied()) return;
             const size_t eol = u.text.find('\n');
-            if (!u.done && eol == std::string::npos) return;
+            if (!u.done && eol == std::string::npos && !u.lineDone) return;
             const std::string shown = u.done ? u.text : u.text.substr(0, eol);
             json::array items;
             if (!shown.empty()) {

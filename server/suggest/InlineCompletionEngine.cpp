@@ -34,6 +34,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         size_t typed = 0;                         // bytes of entry->text typed before the cursor
         bool cached = false;
         std::string sent;  // the text of the last update
+        bool sentLineDone = false;
         bool done = false;
         bool invoked = false;     // the user asked (triggerKind Invoked)
         CancellationSource wait;  // the debounce timer
@@ -44,8 +45,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         std::string uri;
         std::shared_ptr<CachedSuggestion> entry;
         std::shared_ptr<ProviderCall> call;
-        CompletionContext context;
-        ShapingOptions shaping;
+        std::unique_ptr<ShapingSite> site;  // where the suggestion goes, as it was asked for
         std::string raw;
         Clock::TimePoint started;
         bool sawToken = false;
@@ -136,6 +136,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
             if (it != docs.end() && it->second.view.get() == &view) keep = std::move(it->second.view);
         }
         view.sent = update.text;
+        view.sentLineDone = update.lineDone;
         // The listener may call back into the engine: hold the view while it runs.
         Listener listener = view.listener;
         listener(update);
@@ -144,10 +145,12 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
     void deliver(View& view, bool done, const std::string& error = {}) {
         if (view.done) return;
         std::string text = remainderFor(view);
-        if (!done && text == view.sent) return;
+        const bool lineDone = view.entry->lineDone;
+        if (!done && text == view.sent && lineDone == view.sentLineDone) return;
         SuggestionUpdate update;
         update.id = view.id;
         update.text = std::move(text);
+        update.lineDone = lineDone;
         update.done = done;
         update.cached = view.cached;
         if (done) {
@@ -243,14 +246,13 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         for (auto& view : views) cancelView(view.lock());
     }
 
-    std::shared_ptr<Stream> startStream(const std::string& uri, CompletionContext context, ShapingOptions shaping,
+    std::shared_ptr<Stream> startStream(const std::string& uri, std::unique_ptr<ShapingSite> site,
                                         ModelRequest request, std::shared_ptr<CachedSuggestion> entry,
                                         bool prefetch, bool invoked) {
         auto stream = std::make_shared<Stream>();
         stream->uri = uri;
         stream->entry = std::move(entry);
-        stream->context = std::move(context);
-        stream->shaping = shaping;
+        stream->site = std::move(site);
         stream->prefetch = prefetch;
         stream->started = clock.now();
         cache.insert(stream->entry);
@@ -264,6 +266,11 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
                 if (self && stream) self->onStreamUpdate(stream, update);
             },
             invoked);
+        // Shaping's parse of the original text, while the model thinks: later on the loop,
+        // so it does not hold up the request's send.
+        clock.after(Clock::Duration::zero(), {}, [weakStream] {
+            if (auto stream = weakStream.lock()) stream->site->prepare();
+        });
         return stream;
     }
 
@@ -275,20 +282,22 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         }
         stream->raw += update.text;
         bool end = update.end != StreamUpdate::End::None;
-        // Single-line mode needs nothing past the first line: close the stream early.
-        // (Judged after fence stripping: a chat reply's first newline may end "```".)
-        if (stream->shaping.singleLine && !end &&
-            shapePartial(stream->raw, stream->context, {.singleLine = false, .fromChat = stream->shaping.fromChat})
-                    .find('\n') != std::string::npos) {
-            end = true;
-            stream->call->cancel();
-        }
         CachedSuggestion& entry = *stream->entry;
-        std::string next = end ? shapeSuggestion(stream->raw, stream->context, stream->shaping)
-                               : shapePartial(stream->raw, stream->context, stream->shaping);
+        PartialSuggestion step;
         if (!end) {
-            if (next == entry.text) return;
+            step = shapePartial(stream->raw, *stream->site, entry.text);
+            // Nothing more the model sends can change the suggestion (its one line is in,
+            // its block ended): close the stream early.
+            if (step.settled) {
+                end = true;
+                stream->call->cancel();
+            }
+        }
+        std::string next = end ? shapeSuggestion(stream->raw, *stream->site, entry.text) : std::move(step.text);
+        if (!end) {
+            if (next == entry.text && step.lineDone == entry.lineDone) return;
             entry.text = std::move(next);
+            entry.lineDone = step.lineDone;
             std::erase_if(stream->views, [](const std::weak_ptr<View>& v) { return v.expired(); });
             for (auto& weak : std::vector(stream->views))
                 if (auto view = weak.lock()) deliver(*view, false);
@@ -354,7 +363,8 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
 
     void answerFromWorkspace(DocState& doc, const std::shared_ptr<View>& view, Document& document) {
         const CompletionContext context = buildCompletionContext(document, view->offset, {});
-        const auto match = findWorkspaceMatch(workspace, document, view->offset, wantsSingleLine(context));
+        const auto match =
+            findWorkspaceMatch(workspace, document, view->offset, wantsSingleLine(document, view->offset, context));
         chainFor(doc, nullptr);
         SuggestionUpdate update;
         update.id = view->id;
@@ -374,6 +384,11 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         ShapingOptions shaping;
         ModelRequest request;
         uint64_t key = 0;
+        // What shaping reads from the document, made only when a stream starts (a cache
+        // hit needs none).
+        std::unique_ptr<ShapingSite> site(const Document& document, size_t offset) const {
+            return std::make_unique<ShapingSite>(document, offset, context, shaping);
+        }
     };
 
     Prepared prepare(Document& document, size_t offset, const WireFormat& format) {
@@ -381,7 +396,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         p.context = sources ? buildCompletionContext(workspace, document, offset, *sources)
                             : buildCompletionContext(document, offset, {});
         if (p.context.redactions) spdlog::debug("inline completion: {} secret(s) redacted from the request", p.context.redactions);
-        const bool singleLine = wantsSingleLine(p.context);
+        const bool singleLine = wantsSingleLine(document, offset, p.context);
         p.shaping = {.singleLine = singleLine, .fromChat = !isFillInTheMiddle(format)};
         // A bad template setting was reported when the configuration was applied.
         std::string templateError;
@@ -425,7 +440,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         chainFor(doc, entry);
         remember(*view);
         ++stats.modelRequests;
-        doc.live = startStream(view->uri, std::move(p.context), p.shaping, std::move(p.request), entry, false,
+        doc.live = startStream(view->uri, p.site(*document, view->offset), std::move(p.request), entry, false,
                                view->invoked);
         doc.live->views.push_back(view);
     }
@@ -578,7 +593,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         next->key = p.key;
         next->prefetched = true;
         ++stats.prefetches;
-        doc.prefetch = startStream(record.uri, std::move(p.context), p.shaping, std::move(p.request), next, true, false);
+        doc.prefetch = startStream(record.uri, p.site(*target, cursor), std::move(p.request), next, true, false);
         doc.prefetch->parent = record.entry;
         doc.prefetch->parentStart = start;
     }

@@ -77,6 +77,7 @@ struct SuggestionUpdate {
     enum class Source { Model, Workspace };
     std::string id;        // the suggestion's id, for shown/accepted feedback
     std::string text;      // the whole suggestion so far
+    bool lineDone = false; // its last line is whole: a line break follows in the model's reply
     bool done = false;
     bool cancelled = false;
     Source source = Source::Model;

@@ -97,6 +97,7 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
     Schedule schedule;
     Clock clock;
     std::vector<std::string> roots;
+    ExcludedDocument excluded;
     std::map<std::string, std::shared_ptr<Prediction>> byUri;
     // Recently offered suggestions: an accept may come after the prediction is gone.
     std::deque<std::pair<std::string, std::pair<std::string, std::string>>> recent;  // id → (uri, note)
@@ -279,6 +280,8 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         if (request.version && *request.version != doc->version())
             return answerEmpty(w, "stale", request.uri, doc->version());
         if (disabledFor(*doc, settings)) return answerEmpty(w, "disabled", request.uri, doc->version());
+        // An excluded file (.gitignore, .flintignore, a secret file) is never sent anywhere.
+        if (excluded && excluded(request.uri)) return answerEmpty(w, "excluded", request.uri, doc->version());
         w->offset = std::min(request.offset, doc->text().size());
         token.onCancel([w] { w->answered = true; });
 
@@ -308,7 +311,10 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
 
         NextEditBudget contextBudget;
         contextBudget.region.maxLines = settings.regionLines;
-        NextEditContext context = buildNextEditContext(workspace, *doc, w->offset, contextBudget);
+        NextEditContext context = buildNextEditContext(workspace, *doc, w->offset, contextBudget, excluded);
+        if (context.regionHoldsSecret) return answerEmpty(w, "secret", request.uri, doc->version());
+        if (context.redactions)
+            spdlog::debug("next edit: {} secret(s) redacted from the request", context.redactions);
         ModelRequest modelRequest = buildNextEditRequest(context, *format, *wire, roots);
         const long estimate = static_cast<long>(
             (modelRequest.system.size() + modelRequest.user.size() + modelRequest.prefix.size() + context.regionText.size()) / 4);
@@ -379,6 +385,7 @@ NextEditEngine::NextEditEngine(Workspace& workspace, Schedule schedule, Clock cl
 NextEditEngine::~NextEditEngine() = default;
 
 void NextEditEngine::setRoots(std::vector<std::string> roots) { impl_->roots = std::move(roots); }
+void NextEditEngine::setExclusions(ExcludedDocument excluded) { impl_->excluded = std::move(excluded); }
 
 void NextEditEngine::suggest(const Request& request, Provider* provider, const NextEditSettings& settings,
                              CancellationToken token, Done done) {

@@ -25,6 +25,7 @@
 // budget, and a quiet time: an edit away from the cursor (a jump) is offered only
 // once the user has paused typing that long (the answer waits for it).
 
+#include "context/NextEditContext.h"
 #include "suggest/Diff.h"
 #include "support/Cancellation.h"
 
@@ -91,6 +92,10 @@ public:
 
     // Workspace root URIs: prompts name files relative to them.
     void setRoots(std::vector<std::string> roots);
+    // Documents whose text must never reach a model (ContextSources::excludes): no
+    // request for them ("excluded"), and their edits stay out of other prompts.
+    // A region holding a secret is not sent either ("secret"); see NextEditContext.
+    void setExclusions(ExcludedDocument excluded);
     // Answers through `done` exactly once, unless `token` is cancelled first.
     void suggest(const Request& request, Provider* provider, const NextEditSettings& settings,
                  CancellationToken token, Done done);

@@ -82,7 +82,10 @@ ModelRequest buildCompletionRequest(const CompletionContext& context, const Wire
         return request;
     }
     request.system = std::string(kChatSystem);
-    std::string user = "File: " + context.path + " (" + context.language + ")\n";
+    // The path relative to the workspace folder: where the user keeps the project
+    // (their home directory, their name) is none of the model's business.
+    std::string user = "File: " + (context.relativePath.empty() ? context.path : context.relativePath) + " (" +
+                       context.language + ")\n";
     appendItems(user, "Definitions used near the cursor:", context.definitions);
     appendItems(user, "Similar code in other files:", context.snippets);
     if (!context.imports.empty()) {

@@ -43,6 +43,7 @@ struct CachedSuggestion {
     std::string after;         // text after the cursor (its head)
     bool afterIsEnd = false;     // `after` reaches the end of the document
     std::string text;          // the shaped suggestion so far
+    bool lineDone = false;     // its last line is whole (a line break follows in the reply)
     bool complete = false;     // its stream has ended: `text` is final
     std::string model;         // the model that served it, once known
     std::optional<StreamUsage> usage;  // the server's report of its work, once complete

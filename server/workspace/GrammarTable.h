@@ -23,6 +23,7 @@ struct GrammarEntry {
     std::string_view importsQuery;      // grammars/queries/<name>/imports.scm
     std::string_view definitionsQuery;  // grammars/queries/<name>/definitions.scm
     std::string_view regionsQuery;      // grammars/queries/<name>/regions.scm
+    std::string_view shapingQuery;      // grammars/queries/<name>/shaping.scm
 };
 
 std::span<const GrammarEntry> grammarTable();

@@ -16,6 +16,7 @@ std::string_view toString(QueryKind kind) {
     case QueryKind::Imports: return "imports";
     case QueryKind::Definitions: return "definitions";
     case QueryKind::Regions: return "regions";
+    case QueryKind::Shaping: return "shaping";
     }
     return "?";
 }
@@ -230,6 +231,7 @@ std::string_view rawQuery(const GrammarEntry& entry, QueryKind kind) {
     case QueryKind::Imports: return entry.importsQuery;
     case QueryKind::Definitions: return entry.definitionsQuery;
     case QueryKind::Regions: return entry.regionsQuery;
+    case QueryKind::Shaping: return entry.shapingQuery;
     }
     return {};
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The languages Flint knows: a tree-sitter grammar plus the queries that say what a
-// scope, an import and a definition are in it (grammars/queries/<name>/*.scm).
+// scope, an import and a definition are in it, and which nodes bound a suggestion
+// (grammars/queries/<name>/*.scm).
 // No C++ here branches on a language; knowledge comes from the query files.
 //
 //   const Language* python = LanguageRegistry::get().forLanguageId("python");
@@ -28,9 +29,10 @@ namespace flint {
 
 // Scopes: @scope.<kind> + @name. Imports: @import. Definitions: @definition.<kind> +
 // @name. Regions: @region, the statements and blocks a next-edit region may span.
-enum class QueryKind { Scopes, Imports, Definitions, Regions };
+// Shaping: @unit, @opener, @singleline (output shaping, suggest/ShapingSyntax).
+enum class QueryKind { Scopes, Imports, Definitions, Regions, Shaping };
 inline constexpr QueryKind kQueryKinds[] = {QueryKind::Scopes, QueryKind::Imports, QueryKind::Definitions,
-                                            QueryKind::Regions};
+                                            QueryKind::Regions, QueryKind::Shaping};
 
 // The source text a node spans (clamped to `text`).
 std::string_view nodeText(TSNode node, std::string_view text);

@@ -302,3 +302,54 @@ TEST_CASE("code actions: a quick fix per diagnostic, an instruction from the cli
     CHECK(disabled.at(0).at("disabled").at("reason") == "Flint: no model is configured (set flint.provider)");
     finish(explained);
 }
+
+TEST_CASE("code action on code holding a secret: the model sees a placeholder, the edit keeps the user's value") {
+    const std::string uri = "file:///work/client.py";
+    const std::string key = "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
+    const std::string source = "import os\n"
+                               "\n"
+                               "def connect():\n"
+                               "    api_key = \"" + key + "\"  # clé — 鍵\n"
+                               "    return os.getenv(\"HOST\"), api_key\n";
+    boost::asio::io_context loop;
+    ScriptedModelServer model(loop);
+    // The model renames the variable and keeps the placeholder it was shown.
+    model.control("POST", "/__flint/script", json::serialize(json::object{{"reply",
+        "    key = \"REDACTED\"  # clé — 鍵\n    return os.getenv(\"HOST\"), key\n"}}));
+    LspProcess server({"--stdio", "--log-level", "debug"});
+    start(server, resolvingClient(), providerOptions(model));
+    server.notify("textDocument/didOpen", json::object{{"textDocument", json::object{
+        {"uri", uri}, {"languageId", "python"}, {"version", 1}, {"text", source}}}});
+    server.request(2, "textDocument/codeAction", json::object{
+        {"textDocument", json::object{{"uri", uri}}}, {"range", range(3, 0, 4, 40)},
+        {"context", json::object{{"diagnostics", json::array{}}}}});
+    const json::value rewrite = findAction(server.responseTo(2).at("result").as_array(), "rewrite");
+    server.request(3, "codeAction/resolve", rewrite);
+    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+    const json::value resolved = server.responseTo(3);
+    INFO(json::serialize(resolved));
+    const json::array& edits = resolved.at("result").at("edit").at("documentChanges").at(0).at("edits").as_array();
+    const std::string edited = applyEdits(source, edits);
+    CHECK(edited == "import os\n\ndef connect():\n    key = \"" + key + "\"  # clé — 鍵\n    return os.getenv(\"HOST\"), key\n");
+
+    // What went out: the placeholder, never the key; the non-ASCII comment intact.
+    const std::string body(model.control("GET", "/__flint/requests").at(0).at("body").as_string());
+    const std::string user(json::parse(body).at("messages").at(1).at("content").as_string());
+    CHECK(body.find("sk-proj-Ab3d") == std::string::npos);
+    CHECK(user.find("    api_key = \"REDACTED\"  # clé — 鍵\n") != std::string::npos);
+
+    // A reply that lost the placeholder cannot say where the key goes: refused, nothing applied.
+    model.control("POST", "/__flint/script", json::serialize(json::object{{"reply",
+        "    key = os.getenv(\"KEY\")\n    return os.getenv(\"HOST\"), key\n"}}));
+    server.request(4, "codeAction/resolve", rewrite);
+    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+    const json::value refused = server.responseTo(4);
+    INFO(json::serialize(refused));
+    REQUIRE(refused.as_object().contains("error"));
+    CHECK(std::string(refused.at("error").at("message").as_string()).find("redacted secret") != std::string::npos);
+    finish(server);
+    // The debug log counts the redaction; no log line carries the key.
+    const std::string log = server.stderrText();
+    CHECK(log.find("1 secret(s) redacted") != std::string::npos);
+    CHECK(log.find("sk-proj-Ab3d") == std::string::npos);
+}

@@ -146,7 +146,8 @@ TEST_CASE("a chat model's suggestion streams as partial notifications, then the 
     // signatures, and the key never in the body.
     const json::value body = json::parse(model.control("GET", "/__flint/requests").as_array().back().at("body").as_string());
     const std::string user(body.at("messages").at(1).at("content").as_string());
-    CHECK(user.find("File: file:///work/greeter.py (python)") != std::string::npos);
+    // No workspace folder: the file goes by its path (never a file:// URI).
+    CHECK(user.find("File: /work/greeter.py (python)") != std::string::npos);
     CHECK(user.find("  class Greeter:\n  def greet(self, name):") != std::string::npos);
     CHECK(user.find("\" + <|cursor|>\n        return message") != std::string::npos);
     finish(server);
@@ -173,7 +174,8 @@ TEST_CASE("a superseded request is cancelled on the wire and never answered with
     ScriptedModelServer model(loop);
     // The first model request sends one token, then the server holds it; later ones run through.
     model.control("POST", "/__flint/script", R"J({"reply":"count","tokenChars":4})J");
-    model.control("POST", "/__flint/queue", R"J({"reply":"name.upper() + name.lower()","tokenChars":4,"holdAfter":1})J");
+    // (A first token that is a whole expression: a partial shows words once they parse.)
+    model.control("POST", "/__flint/queue", R"J({"reply":"name.upper() + name.lower()","tokenChars":12,"holdAfter":1})J");
     LspProcess server;
     start(server, providerOptions(model, "openai-completions"));
     requestCompletion(server, 2);
@@ -196,7 +198,7 @@ TEST_CASE("a superseded request is cancelled on the wire and never answered with
     REQUIRE_FALSE(steps.empty());
     CHECK(steps.back().at("done") == true);
     CHECK(steps.back().at("cancelled") == true);
-    for (const json::value& step : steps) CHECK(step.at("text").as_string().size() <= 4);  // nothing past the held token
+    for (const json::value& step : steps) CHECK(step.at("text").as_string().size() <= 12);  // nothing past the held token
     CHECK(modelRequests(model) == 2);
     finish(server);
 }
@@ -237,23 +239,24 @@ TEST_CASE("typed-through: the rest of a finished suggestion, and the same place 
 TEST_CASE("typed-through a suggestion still streaming: the request attaches to the live stream") {
     boost::asio::io_context loop;
     ScriptedModelServer model(loop);
-    model.control("POST", "/__flint/script", R"J({"reply":"name.upper()\nprint(name)","tokenChars":4,"holdAfter":1})J");
+    // The first token is a whole expression (a partial shows words once they parse).
+    model.control("POST", "/__flint/script", R"J({"reply":"name.upper() + 1","tokenChars":12,"holdAfter":1})J");
     LspProcess server;
     start(server, providerOptions(model, "openai-completions"));
     requestCompletion(server, 2);
-    CHECK(waitForPartial(server, 2).at("text") == "name");
+    CHECK(waitForPartial(server, 2).at("text") == "name.upper()");
 
     typeAt(server, 2, kLine, kCharacter, "n");
     CHECK(server.responseTo(2).at("result").at("items").as_array().empty());
     requestAt(server, 3, kLine, kCharacter + 1);
     // The text streamed so far, less what was typed, at once; then the rest as it comes.
     const json::value first = waitForPartial(server, 3);
-    CHECK(first.at("text") == "ame");
+    CHECK(first.at("text") == "ame.upper()");
     CHECK(first.at("cached") == true);
     model.control("POST", "/__flint/release");
-    CHECK(server.responseTo(3).at("result").at("items").at(0).at("insertText") == "ame.upper()");
+    CHECK(server.responseTo(3).at("result").at("items").at(0).at("insertText").as_string().starts_with("ame.upper()"));
     waitForDone(server, 3);
-    CHECK(partials(server, 3).back().at("text") == "ame.upper()\nprint(name)");
+    CHECK(partials(server, 3).back().at("text") == "ame.upper() + 1");
     CHECK(modelRequests(model) == 1);
     CHECK(model.control("GET", "/__flint/wait?id=1&for=completed").at("aborted") == false);
     finish(server);

@@ -351,3 +351,60 @@ TEST_CASE("next-edit guardrails: turned off, per language and per glob, and a to
     }
     finish(server);
 }
+
+TEST_CASE("next edit: nothing from an excluded file, secrets redacted, no request for a region holding one") {
+    const std::string key = "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
+    // A key far above the function (in the read-only text before the region).
+    std::string source = "API_KEY = \"" + key + "\"\n";
+    for (int i = 0; i < 30; ++i) source += "LIMIT_" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+    source += "\n";
+    const uint32_t shift = 32;  // kSource's first line
+    boost::asio::io_context loop;
+    ScriptedModelServer model(loop);
+    model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", kRewrite}}));
+    LspProcess server({"--stdio", "--log-level", "debug"});
+    start(server, options(model), source + kSource);
+    auto change = [&](const std::string& uri, int64_t version, json::value at, const std::string& text) {
+        server.notify("textDocument/didChange", json::object{
+            {"textDocument", json::object{{"uri", uri}, {"version", version}}},
+            {"contentChanges", json::array{json::object{{"range", std::move(at)}, {"text", text}}}}});
+    };
+    auto ask = [&](int64_t id, const std::string& uri, uint32_t line, uint32_t character) {
+        server.request(id, "flint/inlineEdit", json::object{{"textDocument", json::object{{"uri", uri}}},
+                                                             {"position", position(line, character)}});
+        return server.responseTo(id).at("result");
+    };
+    // The user edits .env (a secret file) first: that edit is in the history.
+    const std::string env = "file:///work/.env";
+    server.notify("textDocument/didOpen", json::object{{"textDocument", json::object{
+        {"uri", env}, {"languageId", "dotenv"}, {"version", 1}, {"text", "SERVICE_URL=ENV_MARKER_one\n"}}}});
+    change(env, 2, range(0, 23, 0, 26), "two");
+    // Next edit in .env itself: nothing asked.
+    CHECK(ask(2, env, 0, 26).at("edits").as_array().empty());
+    CHECK(modelRequests(model) == 0);
+
+    // Next edit in the source file: the model sees the rename, never the key or .env's edit.
+    change(kUri, 2, range(shift + 1, 4, shift + 1, 9), "total");
+    ask(3, kUri, shift + 1, 9);
+    REQUIRE(modelRequests(model) == 1);
+    const std::string body(model.control("GET", "/__flint/requests").as_array().back().at("body").as_string());
+    INFO(body);
+    CHECK(body.find("sk-proj-Ab3d") == std::string::npos);
+    CHECK(body.find("API_KEY = \\\"REDACTED\\\"") != std::string::npos);  // (JSON-escaped quotes)
+    CHECK(body.find("ENV_MARKER") == std::string::npos);
+    CHECK(body.find("total = 0") != std::string::npos);
+
+    // A region holding a secret is not sent: the rewrite would need it.
+    const std::string keys = "file:///work/keys.py";
+    const std::string keysSource = "def connect():\n    token = \"ghp_aB3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb3d\"\n"
+                                   "    return token\n";
+    server.notify("textDocument/didOpen", json::object{{"textDocument", json::object{
+        {"uri", keys}, {"languageId", "python"}, {"version", 1}, {"text", keysSource}}}});
+    change(keys, 2, range(2, 11, 2, 16), "token.strip()");
+    CHECK(ask(4, keys, 2, 24).at("edits").as_array().empty());
+    CHECK(modelRequests(model) == 1);
+    finish(server);
+    const std::string log = server.stderrText();
+    CHECK(log.find("next edit: 1 secret(s) redacted") != std::string::npos);
+    CHECK(log.find("sk-proj-Ab3d") == std::string::npos);
+}

@@ -49,7 +49,9 @@ void finish(LspProcess& server) {
 TEST_CASE("flint/status: ready, streaming while the model answers, ready again with its latency") {
     boost::asio::io_context loop;
     ScriptedModelServer model(loop);
-    model.control("POST", "/__flint/script", R"({"reply":"return a + b\n","holdAfter":1})");
+    // The first token is the whole line (shaping shows a new line once it is whole), then
+    // the server holds the stream.
+    model.control("POST", "/__flint/script", R"({"reply":"return a + b\n","tokenChars":13,"holdAfter":1})");
     LspProcess server;
     start(server, model);
 

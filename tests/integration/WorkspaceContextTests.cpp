@@ -101,14 +101,22 @@ struct Session {
     LspProcess server;
     std::vector<json::value> serverRequests;
 
-    explicit Session(const std::string& kind) {
+    explicit Session(const std::string& kind, json::object options = {},
+                     const std::vector<std::pair<std::string, std::string>>& files = {},
+                     const std::string& mainText = kMain) {
+        for (const auto& [path, text] : files) folder.write(path, text);
         folder.write(".gitignore", "ignored/\n");
         folder.write("ignored/leak.py", "def secret_helper(x):\n    return 'IGNORED_CONTENT_MARKER'\n");
         folder.write(".env", "OPENAI_API_KEY=ENV_CONTENT_MARKER_value\n");
         folder.write("lib/units.py", "def convert_units(value, unit):\n    return value\n");
         folder.write("app/shapes.py", "def describe_shape(shape, unit):\n    return str(shape) + unit\n");
-        folder.write("app/main.py", kMain);
+        folder.write("app/main.py", mainText);
         model.control("POST", "/__flint/script", R"({"reply":"label"})");
+        json::object provider{{"kind", kind}, {"endpoint", "http://127.0.0.1:" + std::to_string(model.port()) + "/v1"},
+                              {"model", "m"}};
+        if (const json::value* extra = options.if_contains("provider"))
+            for (const auto& field : extra->as_object()) provider[field.key()] = field.value();
+        options["provider"] = std::move(provider);
         server.request(1, "initialize", json::object{
             {"processId", ::getpid()},
             {"rootUri", flint::fileUriFromPath(folder.root.string())},
@@ -116,8 +124,7 @@ struct Session {
                 {"general", json::object{{"positionEncodings", json::array{"utf-16"}}}},
                 {"window", json::object{{"workDoneProgress", true}}},
                 {"workspace", json::object{{"didChangeWatchedFiles", json::object{{"dynamicRegistration", true}}}}}}},
-            {"initializationOptions", json::object{{"provider", json::object{
-                {"kind", kind}, {"endpoint", "http://127.0.0.1:" + std::to_string(model.port()) + "/v1"}, {"model", "m"}}}}}});
+            {"initializationOptions", options}});
         server.responseTo(1);
         server.notify("initialized");
         // The index is complete when the scan's progress ends.
@@ -125,7 +132,7 @@ struct Session {
         open(server, folder.uri("app/shapes.py"), "python", "def describe_shape(shape, unit):\n    return str(shape) + unit\n");
         open(server, folder.uri("ignored/leak.py"), "python", "def secret_helper(x):\n    return 'IGNORED_CONTENT_MARKER'\n");
         open(server, folder.uri(".env"), "dotenv", "OPENAI_API_KEY=ENV_CONTENT_MARKER_value\n");
-        open(server, folder.uri("app/main.py"), "python", kMain);
+        open(server, folder.uri("app/main.py"), "python", mainText);
     }
 
     json::array requests() { return model.control("GET", "/__flint/requests").as_array(); }
@@ -237,4 +244,72 @@ TEST_CASE("llama.cpp /infill gets the definitions as input_extra; a new file joi
         found = has(json::serialize(json::parse(s.lastBody()).at("input_extra")), "def convert_units_extra(value):");
     }
     CHECK(found);
+}
+
+TEST_CASE("a family's raw template carries the repository's files; .flintignore and context.exclude keep files out; "
+          "non-ASCII arrives intact") {
+    const std::string mainText =
+        "import os\n"
+        "from app.shapes import describe_shape\n"
+        "\n"
+        "# Größe → 計算 🚀\n"
+        "class Report:\n"
+        "    def render(self, shape):\n"
+        "        note = \"naïve café — 東京 🚀\"\n"
+        "        label = describe_shape(shape, format_units(1, \"°C\"))\n"
+        "        secret_helper(label)\n"
+        "        return \n";
+    json::object options{
+        {"provider", json::object{{"model", "Qwen/Qwen2.5-Coder-7B"}, {"template", "auto"}}},
+        {"context", json::object{{"exclude", json::array{"vendor/"}}}}};
+    Session s("openai-completions", options,
+              {{".flintignore", "private/\n"},
+               {"private/more.py", "def secret_helper(y):\n    return 'PRIVATE_MARKER'\n"},
+               {"vendor/more.py", "def secret_helper(z):\n    return 'VENDOR_MARKER'\n"},
+               {"lib/format.py", "def format_units(value, unit=\"°C\"):  # Größe → 計算 🚀\n    return value\n"}},
+              mainText);
+
+    const json::value reply = completion(s.server, 2, s.folder.uri("app/main.py"), 9, 15);
+    CHECK(reply.at("result").at("items").at(0).at("insertText") == "label");
+    const json::value body = json::parse(s.lastBody());
+    const std::string prompt(body.at("prompt").as_string());
+    INFO(prompt);
+    // Qwen2.5-Coder's repository layout: the folder's name, each file after its
+    // separator, the current file last with the FIM tokens; its stop sequences.
+    CHECK(prompt.rfind("<|repo_name|>" + s.folder.root.filename().string() + "\n", 0) == 0);
+    CHECK(has(prompt, "<|file_sep|>lib/format.py\ndef format_units(value, unit=\"°C\"):  # Größe → 計算 🚀\n"));
+    CHECK(has(prompt, "<|file_sep|>app/main.py\n<|fim_prefix|>"));
+    CHECK(has(prompt, "# Größe → 計算 🚀\nclass Report:\n"));
+    CHECK(has(prompt, "        note = \"naïve café — 東京 🚀\"\n"));
+    CHECK(has(prompt, "        return <|fim_suffix|>"));
+    CHECK_FALSE(body.as_object().contains("suffix"));  // the raw prompt holds it
+    const std::string stops = json::serialize(body.at("stop"));
+    CHECK(has(stops, "\"<|file_sep|>\""));
+    CHECK(has(stops, "\"<|fim_prefix|>\""));
+    // No absolute path: not the folder's location, only its name.
+    CHECK_FALSE(has(prompt, s.folder.root.parent_path().string() + "/"));
+    // Nothing from the .flintignore'd, the setting-excluded or the gitignored file.
+    const std::string all = s.lastBody();
+    CHECK_FALSE(has(all, "PRIVATE_MARKER"));
+    CHECK_FALSE(has(all, "VENDOR_MARKER"));
+    CHECK_FALSE(has(all, "IGNORED_CONTENT_MARKER"));
+
+    // Excluded documents get no request, whichever rule excludes them.
+    const size_t before = s.requests().size();
+    int64_t id = 3;
+    for (const char* path : {"private/more.py", "vendor/more.py"}) {
+        INFO(path);
+        open(s.server, s.folder.uri(path), "python", "def secret_helper(y):\n    return 1\n");
+        CHECK(completion(s.server, id++, s.folder.uri(path), 1, 4).at("result").at("items").as_array().empty());
+    }
+    CHECK(s.requests().size() == before);
+
+    // A setting that excludes the document itself, sent later, takes effect at once.
+    json::object provider = options.at("provider").as_object();
+    provider["kind"] = "openai-completions";
+    provider["endpoint"] = "http://127.0.0.1:" + std::to_string(s.model.port()) + "/v1";
+    s.server.notify("workspace/didChangeConfiguration", json::object{{"settings", json::object{{"flint", json::object{
+        {"provider", provider}, {"context", json::object{{"exclude", json::array{"vendor/", "app/"}}}}}}}}});
+    CHECK(completion(s.server, id++, s.folder.uri("app/main.py"), 9, 15).at("result").at("items").as_array().empty());
+    CHECK(s.requests().size() == before);
 }

@@ -11,7 +11,9 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <random>
+#include <sstream>
 
 using namespace flint;
 
@@ -228,6 +230,31 @@ TEST_CASE("context settings: defaults, the budget's scale and bad values") {
     CHECK_FALSE(parseContextSettings(boost::json::parse(R"({"context": {"exclude": "gen/"}})"), error));
     CHECK(error.find("context.exclude") == 0);
     CHECK_FALSE(parseContextSettings(boost::json::parse(R"({"context": 3})"), error));
+}
+
+TEST_CASE("the VS Code extension contributes every context setting, in a shape the server accepts") {
+    std::ifstream in(std::string(FLINT_TEST_GOLDENS) + "/../../extension/package.json", std::ios::binary);
+    REQUIRE(in.good());
+    std::stringstream text;
+    text << in.rdbuf();
+    const boost::json::value manifest = boost::json::parse(text.str());
+    const boost::json::object& properties =
+        manifest.at("contributes").at("configuration").at("properties").as_object();
+    for (const char* key : {"maxPromptTokens", "contextWindow", "definitions", "snippets", "workspaceIndex",
+                            "maxWorkspaceFiles", "maxFileBytes", "exclude"}) {
+        INFO("flint.context." << key);
+        const boost::json::value* contributed = properties.if_contains(std::string("flint.context.") + key);
+        REQUIRE(contributed);
+        // The settings UI's default, as the server would read it.
+        std::string error;
+        CHECK(parseContextSettings(boost::json::object{{"context", boost::json::object{
+                                       {key, contributed->at("default")}}}}, error));
+        CHECK(error.empty());
+    }
+    REQUIRE(properties.contains("flint.provider.template"));
+    std::string error;
+    CHECK(parseContextSettings(boost::json::object{{"provider", boost::json::object{
+                                   {"template", properties.at("flint.provider.template").at("default")}}}}, error));
 }
 
 namespace {

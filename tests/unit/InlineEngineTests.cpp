@@ -254,16 +254,22 @@ public:
     std::vector<std::shared_ptr<Call>> calls;
 };
 
+// Tests of scheduling stream token by token in plain text, where only shaping's text
+// rules apply; in a language with a grammar a partial grows by whole words that parse
+// (tested on its own below and in ShapingTests).
+enum class Syntax { Python, PlainText };
+
 struct Session {
-    const std::string uri = "file:///a.py";
+    const std::string uri;
     Workspace workspace;
     ScriptedModel model;
     ManualClock clock;
     InlineCompletionEngine engine{workspace, model, clock};
     int64_t version = 1;
 
-    explicit Session(std::string text) {
-        workspace.open(uri, "python", version, std::move(text));
+    explicit Session(std::string text, Syntax syntax = Syntax::Python)
+        : uri(syntax == Syntax::Python ? "file:///a.py" : "file:///a.txt") {
+        workspace.open(uri, syntax == Syntax::Python ? "python" : "plaintext", version, std::move(text));
         engine.configure({});
     }
     const std::string& text() { return workspace.find(uri)->text().str(); }
@@ -301,7 +307,7 @@ const size_t kCursor = kSource.find("return ") + 7;
 } // namespace
 
 TEST_CASE("engine: a model answer streams, then the same place is answered from the cache") {
-    Session s(kSource);
+    Session s(kSource, Syntax::PlainText);
     auto first = s.ask(kCursor);
     REQUIRE(s.model.calls.size() == 1);
     CHECK(s.model.calls[0]->request.prefix.ends_with("    return "));
@@ -352,7 +358,7 @@ TEST_CASE("engine: typing the start of a finished suggestion is answered with th
 }
 
 TEST_CASE("engine: a request typed through a suggestion still streaming attaches to the stream") {
-    Session s(kSource);
+    Session s(kSource, Syntax::PlainText);
     auto first = s.ask(kCursor);
     s.model.token(0, "name.up");
     REQUIRE(first->updates.size() == 1);
@@ -377,7 +383,7 @@ TEST_CASE("engine: a request typed through a suggestion still streaming attaches
 }
 
 TEST_CASE("engine: a request that needs the model supersedes the stream running for the document") {
-    Session s(kSource);
+    Session s(kSource, Syntax::PlainText);
     auto first = s.ask(kCursor);
     s.model.token(0, "name");
     s.insert(kCursor, "x");  // not the suggestion
@@ -393,6 +399,77 @@ TEST_CASE("engine: a request that needs the model supersedes the stream running 
     s.replace(kCursor, kCursor + 1, "");
     auto back = s.ask(kCursor);
     CHECK(s.model.calls.size() == 3);
+}
+
+TEST_CASE("engine: shaping runs on every streamed step, and keeps its syntax rules while the user types through") {
+    const std::string source =
+        "class Greeter:\n"
+        "    def greet(self, name):\n"
+        "        message = 'hello ' + name\n"
+        "        \n"
+        "\n"
+        "    def wave(self):\n"
+        "        return 'wave'\n";
+    Session s(source);
+    const size_t cursor = source.find("        \n") + 8;
+    auto first = s.ask(cursor);
+    REQUIRE(s.model.calls.size() == 1);
+    // On a blank line in a block: several lines may come.
+    CHECK(s.model.calls[0]->request.maxTokens == InlineSettings{}.maxTokensMultiLine);
+    s.model.token(0, "return mess");
+    CHECK(first->updates.empty());  // a new line is shown once it is whole
+    s.model.token(0, "age\n");
+    REQUIRE(first->updates.size() == 1);
+    CHECK(first->updates[0].text == "return message");
+    CHECK(first->updates[0].lineDone);
+
+    // The user types the start of it: the stream goes on for the typed-through request,
+    // shaped for the text it was asked for (the document has moved on).
+    s.insert(cursor, "ret");
+    REQUIRE(first->done());
+    auto typed = s.ask(cursor + 3);
+    REQUIRE(s.model.calls.size() == 1);
+    REQUIRE_FALSE(typed->updates.empty());
+    CHECK(typed->updates.back().text == "urn message");
+    s.model.token(0, "\n    def shout(self):\n");
+    s.model.token(0, "        return 'hey'\n");
+    // The block ended before `def shout`: nothing later can change the suggestion, so the
+    // stream is closed and the answer is whole.
+    CHECK(s.model.calls[0]->cancelled);
+    REQUIRE(typed->done());
+    CHECK(typed->last().text == "urn message");
+    for (size_t i = 1; i < typed->updates.size(); ++i)
+        CHECK(typed->updates[i].text.starts_with(typed->updates[i - 1].text));
+}
+
+TEST_CASE("engine: code after the cursor on its line asks for one line and closes the stream at a closer it already has") {
+    const std::string source = "def f(a, b):\n    return compute() + 1\n";
+    Session s(source);
+    const size_t cursor = source.find("()") + 1;
+    auto answer = s.ask(cursor);
+    REQUIRE(s.model.calls.size() == 1);
+    CHECK(s.model.calls[0]->request.maxTokens == InlineSettings{}.maxTokensSingleLine);
+    s.model.token(0, "a, b) + 1\n    return");
+    // The `)` is the one after the cursor: the suggestion ends before it, and the stream
+    // is closed there.
+    CHECK(s.model.calls[0]->cancelled);
+    REQUIRE(answer->done());
+    CHECK(answer->last().text == "a, b");
+}
+
+TEST_CASE("engine: a reply that only adds a syntax error ends as no suggestion, and is not cached") {
+    const std::string source = "def scale(values, factor):\n    result = \n    return result\n";
+    Session s(source);
+    const size_t cursor = source.find("result = ") + 9;
+    auto answer = s.ask(cursor);
+    s.model.token(0, "[v * factor for v in values if]\n");
+    s.model.end(0);
+    REQUIRE(answer->done());
+    CHECK(answer->last().text.empty());
+    for (const SuggestionUpdate& u : answer->updates)
+        CHECK(u.text.empty());
+    auto again = s.ask(cursor);
+    CHECK(s.model.calls.size() == 2);  // nothing was cached for it
 }
 
 TEST_CASE("engine: a cancelled token ends the request but the stream fills the cache") {
@@ -503,7 +580,7 @@ TEST_CASE("engine: a prefetch is cancelled when the user diverges, and kept whil
 }
 
 TEST_CASE("engine: a suggestion shown while streaming is prefetched after once it ends; the budget holds") {
-    Session s(kSource);
+    Session s(kSource, Syntax::PlainText);
     InlineSettings settings;
     settings.prefetchPerMinute = 1;
     s.engine.configure(settings);

@@ -473,3 +473,40 @@ TEST_CASE("path globs for turning next-edit off") {
     CHECK_FALSE(pathGlobMatch("/home/me/*/x.py", "/home/me/app/deep/x.py"));
     CHECK(pathGlobMatch("test_?.py", "/t/test_a.py"));
 }
+
+TEST_CASE("next-edit context: excluded documents' edits left out, secrets redacted, a region with one flagged") {
+    Workspace workspace;
+    ManualClock clock;
+    std::string source = "TOKEN = \"ghp_aB3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb3d\"  # clé 🔑\n";
+    for (int i = 0; i < 40; ++i) source += "LIMIT_" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+    source += "\ndef add(a, b):\n    total = a + b\n    return total\n";
+    Document& doc = workspace.open("file:///w/app.py", "python", 1, source);
+    Document& env = workspace.open("file:///w/.env", "dotenv", 1, "SERVICE=one\n");
+    doc.history().setClock(clock.clock());
+    env.history().setClock(clock.clock());
+    change(env, "one", "ENV_MARKER");
+    clock.advance(10ms);
+    change(doc, "total = a + b", "result = a + b");
+    clock.advance(300ms);
+    const size_t cursor = doc.text().str().find("result") + 6;
+    const NextEditBudget budget{.region = {.maxLines = 4}};
+
+    // Without the predicate both documents' edits are there (the baseline).
+    const NextEditContext all = buildNextEditContext(workspace, doc, cursor, budget);
+    CHECK(all.events.size() == 2);
+    const NextEditContext c = buildNextEditContext(workspace, doc, cursor, budget,
+                                                   [](std::string_view uri) { return uri.ends_with("/.env"); });
+    REQUIRE(c.events.size() == 1);
+    CHECK(c.events[0].uri == "file:///w/app.py");
+    CHECK_FALSE(c.regionHoldsSecret);
+    CHECK(c.redactions == 1);
+    CHECK(c.before.find("TOKEN = \"REDACTED\"  # clé 🔑\n") != std::string::npos);
+    CHECK(c.before.find("ghp_") == std::string::npos);
+    CHECK(c.regionText.find("result = a + b") != std::string::npos);
+
+    // The key inside the region: flagged, the region left as it is (it is the diff's base).
+    const size_t atKey = doc.text().str().find("clé");
+    const NextEditContext k = buildNextEditContext(workspace, doc, atKey, budget);
+    CHECK(k.regionHoldsSecret);
+    CHECK(k.regionText.find("ghp_aB3d") != std::string::npos);
+}

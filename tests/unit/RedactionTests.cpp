@@ -111,3 +111,38 @@ TEST_CASE("redaction across the cursor: a secret cut in two is redacted in both 
     CHECK(b2 == "x = 1\n");
     CHECK(a2 == "y = 2\n");
 }
+
+TEST_CASE("redaction for a rewrite: the reply gets the originals back, in order, or is refused") {
+    const std::string region = "KEY = \"sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z\"  # REDACTED by ops\n"
+                               "password = \"hunter22\"\n";
+    std::string text = region;
+    RedactedSecrets secrets;
+    CHECK(redactSecrets(text, &secrets) == 2);
+    CHECK(text == "KEY = \"REDACTED\"  # REDACTED by ops\npassword = \"REDACTED\"\n");
+    REQUIRE(secrets.originals.size() == 3);  // the literal placeholder stands for itself
+    CHECK(secrets.redacted == 2);
+
+    // A rewrite that keeps the placeholders (renames, reformats) gets the secrets back.
+    std::string reply = "API_KEY = \"REDACTED\"  # REDACTED by ops\nPASSWORD = \"REDACTED\"\n";
+    CHECK(restoreSecrets(reply, secrets));
+    CHECK(reply == "API_KEY = \"sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z\"  # REDACTED by ops\nPASSWORD = \"hunter22\"\n");
+
+    // One placeholder lost: which secret is where is unknown, so nothing is restored.
+    std::string lost = "API_KEY = \"REDACTED\"\n";
+    CHECK_FALSE(restoreSecrets(lost, secrets));
+    CHECK(lost == "API_KEY = \"REDACTED\"\n");
+
+    // Nothing redacted: any reply is fine as it is, placeholders and all.
+    std::string plain = "x = 'REDACTED'\n";
+    RedactedSecrets none;
+    CHECK(redactSecrets(plain, &none) == 0);
+    std::string echoed = "y = 'REDACTED'\n";
+    CHECK(restoreSecrets(echoed, none));
+    CHECK(echoed == "y = 'REDACTED'\n");
+}
+
+TEST_CASE("redaction keeps non-ASCII text intact around a secret") {
+    std::string text = "# clé d'accès — ключ 🔑\ntoken = \"ghp_aB3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb3d\"  # 東京\n";
+    CHECK(redactSecrets(text) == 1);
+    CHECK(text == "# clé d'accès — ключ 🔑\ntoken = \"REDACTED\"  # 東京\n");
+}

@@ -1,7 +1,6 @@
-// Completion context, prompts, output shaping and the embedded workspace engine.
+// Completion context, prompts and the embedded workspace engine (shaping: ShapingTests.cpp).
 #include "context/CompletionContext.h"
 #include "suggest/Prompt.h"
-#include "suggest/Shaping.h"
 #include "suggest/WorkspaceMatch.h"
 #include "workspace/Workspace.h"
 
@@ -83,46 +82,6 @@ TEST_CASE("prompts: native fill-in-the-middle, and the chat prompt with a cursor
     CHECK(chat.user.find("total = len(<|cursor|>names)") != std::string::npos);
     CHECK(isFillInTheMiddle(*findWireFormat("ollama")));
     CHECK_FALSE(isFillInTheMiddle(*findWireFormat("openai-chat")));
-}
-
-TEST_CASE("shaping: fences, single line, suffix overlap, blank results") {
-    CompletionContext c;
-    c.lineSuffix = ")";
-    c.suffix = ")\n    return x\n";
-    const ShapingOptions chat{.singleLine = false, .fromChat = true};
-    CHECK(shapeSuggestion("```python\nfoo(1)\n```", c, chat) == "foo(1");  // fence and the repeated ")" go
-    CHECK(shapeSuggestion("```\n```", c, chat).empty());
-    CHECK(shapeSuggestion("  \n\t", c, {}).empty());
-    CHECK(shapeSuggestion("a, b)\n    return x\n", c, {}) == "a, b");  // the whole repeated tail
-    CHECK(shapeSuggestion("a, b", c, {}) == "a, b");
-    CHECK(shapeSuggestion("x + 1\nmore", c, {.singleLine = true, .fromChat = false}) == "x + 1");
-    // One repeated ordinary character is not taken for overlap.
-    CompletionContext word;
-    word.suffix = "s = 1";
-    CHECK(shapeSuggestion("items", word, {}) == "items");
-
-    // While streaming: an unfinished fence line shows nothing yet; a closing fence is held back.
-    CHECK(shapePartial("```pyth", c, chat).empty());
-    // (The ")" is held back too: the text after the cursor starts with it.)
-    CHECK(shapePartial("```python\nfoo(1)\n``", c, chat) == "foo(1");
-    CHECK(shapePartial("```python\nfoo(1)\n", c, chat) == "foo(1");
-    CHECK(shapePartial("```python\nfoo(x", c, chat) == "foo(x");
-    // Each streamed step extends the one before, up to the final result.
-    const std::string reply = "```python\nif x:\n    foo(1)\n```";
-    std::string previous;
-    for (size_t n = 1; n <= reply.size(); ++n) {
-        const std::string step = n == reply.size() ? shapeSuggestion(reply, c, chat) : shapePartial(reply.substr(0, n), c, chat);
-        INFO("after " << n << " bytes: [" << step << "] then [" << previous << "]");
-        CHECK(step.rfind(previous, 0) == 0);
-        previous = step;
-    }
-    CHECK(previous == "if x:\n    foo(1");
-
-    CompletionContext mid;
-    mid.lineSuffix = "names)";
-    CHECK(wantsSingleLine(mid));
-    mid.lineSuffix = ")]; ";
-    CHECK_FALSE(wantsSingleLine(mid));
 }
 
 TEST_CASE("workspace engine: the rest of a matching line, a block re-indented, ranking") {
