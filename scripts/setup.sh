@@ -18,6 +18,7 @@ packages=(
   libboost-system1.81-dev libboost-url1.81-dev
   libssl-dev libspdlog-dev libfmt-dev catch2
   openssl  # the TLS tests make a throwaway certificate authority
+  python3 python3-prometheus-client  # the official Prometheus text parser checks the metrics export
   # real editors for the headless editor tests (tests/editors/)
   neovim emacs-nox elpa-eglot
   chromium libkrb5-dev  # end-to-end tests: the browser, and a native module of code-server

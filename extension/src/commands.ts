@@ -1,5 +1,5 @@
 // The commands a user runs (palette and the status bar menu): the API key, turning
-// Flint on and off, the model, the log, a restart.
+// Flint on and off, the model, the log, a restart, the statistics.
 import * as vscode from 'vscode';
 import { ApiKey } from './secrets';
 import { FlintServer } from './server';
@@ -19,7 +19,20 @@ export function registerCommands(
         vscode.commands.registerCommand('flint.showLog', () => log.show(true)),
         vscode.commands.registerCommand('flint.restartServer', () => server.restart('restart requested')),
         vscode.commands.registerCommand('flint.showMenu', () => showMenu(status, apiKey)),
+        vscode.commands.registerCommand('flint.showStats', () => showStats(server)),
     ];
+}
+
+/** flint/stats as a JSON document: where the time went, per provider and per feature. */
+async function showStats(server: FlintServer): Promise<void> {
+    const client = server.current;
+    if (!client) {
+        void vscode.window.showWarningMessage('Flint: the server is not running.');
+        return;
+    }
+    const stats = await client.sendRequest('flint/stats', null);
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(stats, null, 2) });
+    await vscode.window.showTextDocument(doc, { preview: true });
 }
 
 async function toggle(): Promise<void> {
@@ -55,6 +68,7 @@ async function showMenu(status: StatusBar, apiKey: ApiKey): Promise<void> {
         { label: '$(symbol-misc) Change model', description: model, command: 'flint.changeModel' },
         { label: '$(key) Set API key', description: apiKey.stored ? 'a key is stored' : 'none stored', command: 'flint.setApiKey' },
         { label: '$(output) Show log', command: 'flint.showLog' },
+        { label: '$(graph) Show stats', command: 'flint.showStats' },
         { label: '$(settings-gear) Settings', command: 'workbench.action.openSettings', args: ['@ext:flint.flint'] },
         { label: '$(debug-restart) Restart server', command: 'flint.restartServer' },
     ];

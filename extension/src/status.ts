@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import { FeatureState, LanguageClient, StaticFeature } from 'vscode-languageclient/node';
 
-export type ServerState = 'ready' | 'streaming' | 'rate-limited' | 'no-model' | 'error' | 'disabled';
+export type ServerState = 'ready' | 'streaming' | 'rate-limited' | 'degraded' | 'no-model' | 'error' | 'disabled';
 type State = ServerState | 'starting' | 'off' | 'stopped';
 
 export interface StatusParams {
@@ -20,6 +20,7 @@ export interface StatusParams {
     model: string | null;
     until?: string;
     latencyMs?: number;
+    reason?: string; // degraded: why, and what Flint does about it
 }
 
 const LOOK: Record<State, { icon: string; words: string; color?: string }> = {
@@ -27,6 +28,7 @@ const LOOK: Record<State, { icon: string; words: string; color?: string }> = {
     ready: { icon: '$(sparkle)', words: 'ready' },
     streaming: { icon: '$(loading~spin)', words: 'streaming' },
     'rate-limited': { icon: '$(watch)', words: 'rate-limited', color: 'statusBarItem.warningBackground' },
+    degraded: { icon: '$(dashboard)', words: 'degraded', color: 'statusBarItem.warningBackground' },
     'no-model': { icon: '$(circle-large-outline)', words: 'no model', color: 'statusBarItem.warningBackground' },
     error: { icon: '$(error)', words: 'error', color: 'statusBarItem.errorBackground' },
     disabled: { icon: '$(circle-slash)', words: 'disabled' },

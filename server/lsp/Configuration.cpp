@@ -168,9 +168,14 @@ void applyProviders(ServerContext& ctx, Levels& levels) {
     if (ctx.providers.size() > 0 && next.empty()) spdlog::info("model providers removed from the configuration");
 
     std::array<std::shared_ptr<Provider>, 3> routes;
+    std::array<std::shared_ptr<Provider>, 3> fallbacks;
     for (size_t i = 0; i < routes.size(); ++i) {
         const FeatureRoute& route = parsed.routes[i];
         auto primary = next.find(route.provider);
+        ctx.routeNames[i] = primary == next.end() ? std::string() : route.provider;
+        auto fallback = route.fallback.empty() ? next.end() : next.find(route.fallback);
+        ctx.fallbackNames[i] = fallback == next.end() ? std::string() : route.fallback;
+        if (fallback != next.end()) fallbacks[i] = fallback->second;
         if (primary == next.end()) continue;
         auto backup = route.hedge.empty() ? next.end() : next.find(route.hedge);
         if (backup == next.end()) routes[i] = primary->second;
@@ -178,6 +183,7 @@ void applyProviders(ServerContext& ctx, Levels& levels) {
     }
     ctx.providers = std::move(next);
     ctx.routes = std::move(routes);
+    ctx.fallbacks = std::move(fallbacks);
     if (changed)
         for (auto& listener : ctx.providersChanged) listener();
 }

@@ -11,6 +11,7 @@
 #include "lsp/ServerContext.h"
 
 #include "lsp/LoopClock.h"
+#include "stats/ServingStats.h"
 #include "suggest/InlineCompletionEngine.h"
 
 #include <spdlog/spdlog.h>
@@ -133,14 +134,28 @@ struct State {
     bool toldNoModel = false;
     bool completionOffered = false;  // completionProvider was announced
     Settings settings;
+    bool adapted = false;  // the engine runs with adaptedToSlowModel(settings)
     std::string reportedError;
 };
+
+// Whether the provider serving inline completion now is degraded (its fallback, if any,
+// was not an escape): then budgets adapt.
+bool servingDegraded(ServerContext& ctx) {
+    if (!ctx.serving) return false;
+    const ProviderFigures* figures = ctx.serving->provider(ctx.providerNameFor(ServerContext::Feature::Inline));
+    return figures && figures->degraded;
+}
+
+void applyEngineSettings(ServerContext& ctx, State& state) {
+    state.adapted = servingDegraded(ctx);
+    state.engine.configure(state.adapted ? adaptedToSlowModel(state.settings.engine) : state.settings.engine);
+}
 
 // Reads the `inline` settings into the engine, after each configuration is applied.
 void configure(ServerContext& ctx, State& state) {
     std::string error;
     state.settings = readSettings(ctx.settings.if_contains("inline"), error);
-    state.engine.configure(state.settings.engine);
+    applyEngineSettings(ctx, state);
     if (!error.empty() && error != state.reportedError) {
         spdlog::warn("configuration: {}", error);
         ctx.showMessage(ServerContext::MessageType::Warning, "Flint: " + error + " (using the default)");
@@ -352,6 +367,13 @@ void registerInlineCompletion(ServerContext& ctx) {
     });
 
     ctx.configurationApplied.push_back([&ctx, state] { configure(ctx, *state); });
+    ctx.servingChanged.push_back([&ctx, state] {
+        const bool was = state->adapted;
+        applyEngineSettings(ctx, *state);
+        if (was != state->adapted)
+            spdlog::info("inline completion: {}", state->adapted ? "the model is slow: single-line suggestions, no prefetch, debounce floor 150 ms"
+                                                                 : "the model is fast again: settings as configured");
+    });
     ctx.documentChanged.push_back([&ctx, state](const std::string& uri) {
         if (ctx.workspace.find(uri)) state->engine.documentChanged(uri);
         else state->engine.documentClosed(uri);

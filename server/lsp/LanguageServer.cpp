@@ -99,6 +99,7 @@ struct LanguageServer::Impl : std::enable_shared_from_this<Impl> {
         registerInspect(ctx);
         registerConfiguration(ctx);
         registerWorkspaceContext(ctx);
+        registerStats(ctx);
         registerInlineCompletion(ctx);
         registerStatus(ctx);
         registerCodeActions(ctx);

@@ -33,6 +33,7 @@
 
 namespace flint {
 struct InlineStats;
+class ServingStats;
 class NextEditEngine;
 }
 
@@ -84,8 +85,20 @@ struct ServerContext {
     enum class Feature { Inline, NextEdit, Actions };
     // The provider serving each feature (for inline, possibly a hedged pair); null when none.
     std::array<std::shared_ptr<Provider>, 3> routes;
-    // The provider that serves `feature`, or null when none is configured for it.
-    Provider* providerFor(Feature feature) { return routes[static_cast<size_t>(feature)].get(); }
+    // The provider name behind each route ("" when none), and each feature's fallback: a
+    // provider that takes over while the route's provider is degraded (slow first tokens).
+    std::array<std::string, 3> routeNames;
+    std::array<std::string, 3> fallbackNames;
+    std::array<std::shared_ptr<Provider>, 3> fallbacks;
+    // How the providers are serving (stats/ServingStats.h; lsp/Stats.cpp keeps it up to date).
+    ServingStats* serving = nullptr;
+    // The provider that serves `feature` now (its fallback while it is degraded), or null
+    // when none is configured for it. Defined in lsp/Stats.cpp.
+    Provider* providerFor(Feature feature);
+    // The name of the provider providerFor returns ("" when none).
+    std::string providerNameFor(Feature feature);
+    // Called when a provider's degraded judgement changed (routes and budgets may follow).
+    std::vector<std::function<void()>> servingChanged;
     // Called after the providers were replaced (a configuration change): listeners
     // re-read `providers` (e.g. to follow their health).
     std::vector<std::function<void()>> providersChanged;
@@ -134,6 +147,7 @@ void registerConfiguration(ServerContext& ctx);
 void registerWorkspaceContext(ServerContext& ctx);
 void registerInlineCompletion(ServerContext& ctx);
 void registerStatus(ServerContext& ctx);
+void registerStats(ServerContext& ctx);
 void registerCodeActions(ServerContext& ctx);
 void registerInlineEdit(ServerContext& ctx);
 

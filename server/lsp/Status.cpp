@@ -9,11 +9,15 @@
 // The state is derived, in this order of precedence, from: the configuration (a
 // problem with it → "error"; no provider → "no-model"), the provider's 429s
 // ("rate-limited" until its Retry-After), calls in flight ("streaming"), and the
-// last call's outcome (a failure → "error" until a call succeeds; else "ready").
+// last call's outcome (a failure → "error" until a call succeeds), the provider's
+// recent time to first token ("degraded", with its reason and what Flint does about
+// it: a fallback provider serving, or budgets adapted; see lsp/Stats.cpp), else "ready".
 // It is fed by the provider's typed events (Provider::observe), so features need
 // not report anything themselves. Users complain most that completion tools
 // "silently don't work": this is where Flint says why.
 #include "lsp/ServerContext.h"
+
+#include "stats/ServingStats.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -21,6 +25,7 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
+#include <map>
 #include <set>
 
 namespace flint::lsp {
@@ -53,6 +58,9 @@ struct Board : std::enable_shared_from_this<Board> {
     // when the provider (and with it the observer) is destroyed.
     Provider* watched = nullptr;
     std::weak_ptr<int> watchToken;
+    // Providers already observed (a fallback taking over and handing back must not add
+    // observers each time); their tokens expire with them.
+    std::map<Provider*, std::weak_ptr<int>> observing;
     std::set<uint64_t> inFlight;
     std::string lastError;
     std::optional<Clock::time_point> limitedUntil;
@@ -73,10 +81,17 @@ struct Board : std::enable_shared_from_this<Board> {
         latencyMs.reset();
         servedBy.clear();
         if (!current) return;
+        std::erase_if(observing, [](const auto& entry) { return entry.second.expired(); });
+        if (auto seen = observing.find(current); seen != observing.end()) {
+            watchToken = seen->second;
+            return;
+        }
         auto token = std::make_shared<int>(0);
         watchToken = token;
-        current->observe([weak = weak_from_this(), token](const ProviderEvent& event) {
-            if (auto self = weak.lock()) self->onEvent(event);
+        observing[current] = token;
+        current->observe([weak = weak_from_this(), token, current](const ProviderEvent& event) {
+            auto self = weak.lock();
+            if (self && self->watched == current) self->onEvent(event);
         });
     }
 
@@ -139,6 +154,10 @@ struct Board : std::enable_shared_from_this<Board> {
         } else if (!lastError.empty()) {
             state = "error";
             message = firstLine(lastError);
+        } else if (std::string reason = degradedReason(); !reason.empty()) {
+            state = "degraded";
+            message = "degraded: " + reason;
+            status["reason"] = reason;
         } else {
             state = "ready";
             message = "ready: " + provider->config().kind + " at " + provider->config().endpoint.origin();
@@ -159,6 +178,20 @@ struct Board : std::enable_shared_from_this<Board> {
         return status;
     }
 
+    // Why inline completion is degraded ("" when it is not): the route's provider is slow,
+    // and what Flint does about it.
+    std::string degradedReason() const {
+        if (!ctx.serving) return {};
+        const std::string primary = ctx.routeNames[static_cast<size_t>(ServerContext::Feature::Inline)];
+        const std::string fallback = ctx.fallbackNames[static_cast<size_t>(ServerContext::Feature::Inline)];
+        const std::string serving = ctx.providerNameFor(ServerContext::Feature::Inline);
+        const std::string reason = ctx.serving->degradedReason(primary);
+        if (reason.empty()) return {};
+        const std::string who = primary == "default" ? std::string("the model") : "provider '" + primary + "'";
+        if (!fallback.empty() && serving == fallback) return who + ": " + reason + "; serving from fallback '" + fallback + "'";
+        return who + ": " + reason + "; suggestions are single-line and the debounce waits longer";
+    }
+
     void publish() {
         if (!initialized) return;
         json::value next = summary();
@@ -175,6 +208,10 @@ void registerStatus(ServerContext& ctx) {
     auto board = std::make_shared<Board>(ctx);
     ctx.configurationApplied.push_back([board] {
         board->initialized = true;
+        board->watchCurrentProvider();
+        board->publish();
+    });
+    ctx.servingChanged.push_back([board] {
         board->watchCurrentProvider();
         board->publish();
     });

@@ -264,6 +264,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
         int status = 0;
         size_t received = 0;   // response bytes, for the size cap
         size_t textBytes = 0;  // for the budget's token estimate
+        size_t deltas = 0;     // text-carrying events, for statistics
+        bool timedOut = false;
         std::string retryAfter;
         std::string errorBody;
         std::string model;
@@ -285,6 +287,10 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
             event.call = number;
             event.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
             event.model = model;
+            event.status = status;
+            event.timedOut = timedOut;
+            event.deltas = deltas;
+            event.textBytes = textBytes;
             return event;
         }
         void stop() {
@@ -351,6 +357,7 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                 firstToken.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
                     auto self = weak.lock();
                     if (ec || !self || self->gotText || self->done) return;
+                    self->timedOut = true;
                     self->fail("no token from the model within " +
                                std::to_string(self->provider->config.firstTokenTimeout.count()) + " ms");
                 });
@@ -437,6 +444,7 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                 if (!u.model.empty()) model = u.model;
                 if (!u.text.empty()) {
                     textBytes += u.text.size();
+                    ++deltas;
                     if (!gotText) {
                         gotText = true;
                         firstToken.cancel();

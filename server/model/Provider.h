@@ -66,6 +66,11 @@ struct ProviderEvent {
     std::string error;       // Ended with End::Error or End::Truncated
     std::string model;       // the serving model, when the stream named it
     std::chrono::steady_clock::time_point until{};  // RateLimited
+    // Ended: what statistics need to say why and how fast.
+    int status = 0;          // the last attempt's HTTP status (0: none, e.g. no connection)
+    bool timedOut = false;   // no first token within the provider's first-token timeout
+    size_t deltas = 0;       // stream events that carried text (about one token each)
+    size_t textBytes = 0;
 };
 
 // What a status display needs to know about a provider, as plain values.

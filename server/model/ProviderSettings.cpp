@@ -65,6 +65,19 @@ LayeredSettings layerSettings(const json::object& user, const json::object& work
     const json::value* trust = user.if_contains("trustWorkspaceEndpoints");
     if (trust && trust->is_bool() && trust->as_bool()) return out;
 
+    // Exports open a port or write a file where the setting says: the user's call only.
+    if (const json::object* w = objectAt(workspace, "stats")) {
+        json::object* m = out.effective.if_contains("stats") ? out.effective["stats"].if_object() : nullptr;
+        const json::object* u = objectAt(user, "stats");
+        for (std::string_view key : {"prometheusPort", "otlpFile"}) {
+            if (!m || !w->contains(key)) continue;
+            const json::value* mine = u ? u->if_contains(key) : nullptr;
+            if (mine) (*m)[key] = *mine;
+            else m->erase(key);
+            out.ignored.push_back("stats." + std::string(key));
+        }
+    }
+
     if (const json::object* w = objectAt(workspace, "provider"))
         if (json::object* m = out.effective.if_contains("provider") ? out.effective["provider"].if_object() : nullptr)
             guardProvider(*m, objectAt(user, "provider"), *w, "provider", out.ignored);
@@ -127,10 +140,13 @@ ProviderSettings parseProviderSettings(const json::object& settings) {
             const json::value* p = o->if_contains("provider");
             const json::value* h = o->if_contains("hedge");
             const json::value* after = o->if_contains("hedgeAfterMs");
-            if ((p && !p->is_string()) || (h && !h->is_null() && !h->is_string())) {
-                out.errors.push_back(where + ": provider and hedge are provider names");
+            const json::value* fb = o->if_contains("fallback");
+            if ((p && !p->is_string()) || (h && !h->is_null() && !h->is_string()) ||
+                (fb && !fb->is_null() && !fb->is_string())) {
+                out.errors.push_back(where + ": provider, hedge and fallback are provider names");
                 continue;
             }
+            if (fb && fb->is_string()) route.fallback = std::string(fb->as_string());
             if (p) route.provider = std::string(p->as_string());
             if (h && h->is_string()) route.hedge = std::string(h->as_string());
             if (after) {
@@ -141,7 +157,7 @@ ProviderSettings parseProviderSettings(const json::object& settings) {
                 route.hedgeAfter = std::chrono::milliseconds(after->as_int64());
             }
         } else {
-            out.errors.push_back(where + ": expected a provider name or {provider, hedge, hedgeAfterMs}");
+            out.errors.push_back(where + ": expected a provider name or {provider, hedge, hedgeAfterMs, fallback}");
             continue;
         }
         auto known = [&](const std::string& name) {
@@ -164,6 +180,14 @@ ProviderSettings parseProviderSettings(const json::object& settings) {
                 route.hedge.clear();
             } else if (route.hedge == route.provider) {
                 route.hedge.clear();
+            }
+        }
+        if (!route.fallback.empty()) {
+            if (!known(route.fallback)) {
+                out.errors.push_back(where + ".fallback: no provider named '" + route.fallback + "' in flint.providers");
+                route.fallback.clear();
+            } else if (route.fallback == route.provider) {
+                route.fallback.clear();
             }
         }
         out.routes[i] = route;

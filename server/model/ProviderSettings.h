@@ -42,6 +42,9 @@ struct FeatureRoute {
     std::string provider;  // "" → none configured for the feature
     std::string hedge;     // a second provider raced when the first is slow ("" → none)
     std::chrono::milliseconds hedgeAfter{200};
+    // A provider that takes over while this one is degraded (slow first tokens; see
+    // stats/ServingStats.h), "" → none. It may speak another wire format.
+    std::string fallback;
     friend bool operator==(const FeatureRoute&, const FeatureRoute&) = default;
 };
 

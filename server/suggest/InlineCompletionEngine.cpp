@@ -48,6 +48,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         std::unique_ptr<ShapingSite> site;  // where the suggestion goes, as it was asked for
         std::string raw;
         Clock::TimePoint started;
+        Clock::Duration requestSide{};  // Flint's time from the request let go to the stream handed on
         bool sawToken = false;
         bool ended = false;
         bool prefetch = false;
@@ -278,8 +279,20 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         if (stream->ended) return;
         if (!stream->sawToken && !update.text.empty()) {
             stream->sawToken = true;
-            debounce.firstToken(clock.now() - stream->started);
+            const Clock::TimePoint arrived = clock.now();
+            debounce.firstToken(arrived - stream->started);
+            stats.timeToFirstTokenMs.add(asMilliseconds(arrived - stream->started));
+            handleUpdate(stream, update);
+            // Flint's share: shaping this first text and handing it to the editor.
+            if (!stream->prefetch) stats.addedMs.add(asMilliseconds(stream->requestSide + (clock.now() - arrived)));
+            return;
         }
+        handleUpdate(stream, update);
+    }
+
+    static double asMilliseconds(Clock::Duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+    void handleUpdate(const std::shared_ptr<Stream>& stream, const StreamUpdate& update) {
         stream->raw += update.text;
         bool end = update.end != StreamUpdate::End::None;
         CachedSuggestion& entry = *stream->entry;
@@ -396,7 +409,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         p.context = sources ? buildCompletionContext(workspace, document, offset, *sources)
                             : buildCompletionContext(document, offset, {});
         if (p.context.redactions) spdlog::debug("inline completion: {} secret(s) redacted from the request", p.context.redactions);
-        const bool singleLine = wantsSingleLine(document, offset, p.context);
+        const bool singleLine = !settings.multiLine || wantsSingleLine(document, offset, p.context);
         p.shaping = {.singleLine = singleLine, .fromChat = !isFillInTheMiddle(format)};
         // A bad template setting was reported when the configuration was applied.
         std::string templateError;
@@ -425,6 +438,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         if (!document) return cancelView(view);
         const WireFormat* format = model.format();
         if (!format) return answerFromWorkspace(doc, view, *document);
+        const Clock::TimePoint began = clock.now();
         Prepared p = prepare(*document, view->offset, *format);
         const std::string& text = document->text().str();
         if (auto hit = exactHit(doc, p.key, text, view->offset)) return serve(doc, view, *hit);
@@ -442,6 +456,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         ++stats.modelRequests;
         doc.live = startStream(view->uri, p.site(*document, view->offset), std::move(p.request), entry, false,
                                view->invoked);
+        doc.live->requestSide = clock.now() - began;
         doc.live->views.push_back(view);
     }
 
@@ -652,6 +667,16 @@ InlineCompletionEngine::InlineCompletionEngine(Workspace& workspace, CompletionM
     : impl_(std::make_shared<Impl>(workspace, model, clock, sources)) {}
 
 InlineCompletionEngine::~InlineCompletionEngine() = default;
+
+InlineSettings adaptedToSlowModel(InlineSettings settings) {
+    settings.multiLine = false;
+    settings.maxTokensMultiLine = std::min(settings.maxTokensMultiLine, settings.maxTokensSingleLine);
+    settings.prefetch = false;
+    const AdaptiveDebounce::Duration floor = std::min<AdaptiveDebounce::Duration>(
+        std::chrono::milliseconds(150), settings.debounce.ceiling);
+    settings.debounce.floor = std::max(settings.debounce.floor, floor);
+    return settings;
+}
 
 void InlineCompletionEngine::configure(const InlineSettings& settings) {
     impl_->settings = settings;

@@ -96,7 +96,14 @@ struct InlineSettings {
     size_t cacheEntries = 256;
     int maxTokensSingleLine = 64;
     int maxTokensMultiLine = 256;
+    bool multiLine = true;  // false: every suggestion is single-line (a slow model's answers stay short)
 };
+
+// The settings to use while the model is degraded (slow first tokens): single-line
+// suggestions with the single-line token cap, no prefetch (it would queue behind the
+// slow requests), and a debounce floor of 150 ms (the adaptive debounce already waits
+// longer as time to first token grows; the floor also holds while it is still learning).
+InlineSettings adaptedToSlowModel(InlineSettings settings);
 
 class InlineCompletionEngine {
 public:

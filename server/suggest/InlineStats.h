@@ -9,6 +9,8 @@
 // A "suggestion" here is one model answer at one place: typing through it and
 // being shown its rest again is still the same suggestion, counted once.
 
+#include "stats/SampleWindow.h"
+
 #include <cstdint>
 
 namespace flint {
@@ -32,6 +34,13 @@ struct InlineStats {
     uint64_t prefetches = 0;       // speculative streams started
     uint64_t prefetchHits = 0;     // requests answered from a prefetched suggestion
     uint64_t prefetchesSkipped = 0;  // not started: over the per-minute budget
+
+    // Time, in milliseconds, over a sliding window (stats/SampleWindow.h).
+    SampleWindow timeToFirstTokenMs;  // a model stream's start → its first text, as the engine saw it
+    // Flint's own time around the model for each model request: from the request being
+    // let go (after any debounce) to the stream handed to the provider, plus from the
+    // first text arriving to it having been shaped and handed to the editor.
+    SampleWindow addedMs;
 };
 
 } // namespace flint

@@ -252,8 +252,8 @@ int main(int argc, char** argv) {
                 "line each round: request in -> first suggestion text out, against a plain client's first delta\n"
                 "for the same body on a warm connection (each going first every other round, %d rounds)\n\n",
                 requests);
-    std::printf("%-26s | %-26s | %-26s | %-17s | %s\n", "kind (cursor)", "Flint p50/p90/p99", "raw client p50/p90/p99",
-                "added p50 / p99", "raw eval/cached, conns Flint/raw");
+    std::printf("%-26s | %-26s | %-26s | %-17s | %-9s | %s\n", "kind (cursor)", "Flint p50/p90/p99",
+                "raw client p50/p90/p99", "added p50 / p99", "p50 ratio", "raw eval/cached, conns Flint/raw");
     json::array rows;
     const Scenario scenarios[] = {{"llama-infill", true}, {"llama-infill", false}, {"openai-completions", true},
                                   {"openai-chat", true}};
@@ -263,14 +263,17 @@ int main(int argc, char** argv) {
         const Quantiles f = quantiles(run.flint), r = quantiles(run.raw);
         const double evaluated = quantiles(run.rawEvaluated).median, cached = quantiles(run.rawCached).median;
         const std::string label = scenario.kind + (scenario.singleLine ? " (line)" : " (block)");
-        std::printf("%-26s | %6.0fus %6.0fus %7.0fus | %6.0fus %6.0fus %7.0fus | %6.0fus / %6.0fus | %.0f/%.0f, %zu/%zu\n",
+        const double ratio = r.median > 0 ? f.median / r.median : 0;  // Flint's p50 over the baseline's
+        std::printf("%-26s | %6.0fus %6.0fus %7.0fus | %6.0fus %6.0fus %7.0fus | %6.0fus / %6.0fus | %8.2fx | "
+                    "%.0f/%.0f, %zu/%zu\n",
                     label.c_str(), f.median, f.p90, f.p99, r.median, r.p90, r.p99, f.median - r.median, f.p99 - r.p99,
-                    evaluated, cached, run.flintConnections, run.rawConnections);
+                    ratio, evaluated, cached, run.flintConnections, run.rawConnections);
         rows.push_back(json::object{{"kind", scenario.kind}, {"single_line", scenario.singleLine},
                                     {"samples", run.flint.size()},
                                     {"flint_us", json::array{f.median, f.p90, f.p99}},
                                     {"raw_us", json::array{r.median, r.p90, r.p99}},
                                     {"added_median_us", f.median - r.median}, {"added_p99_us", f.p99 - r.p99},
+                                    {"median_ratio", ratio},
                                     {"raw_prompt_evaluated", evaluated},
                                     {"raw_prompt_cached", cached}, {"flint_connections", run.flintConnections},
                                     {"raw_connections", run.rawConnections}});

@@ -15,6 +15,11 @@
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <thread>
+
 #include <unistd.h>
 
 using namespace flint;
@@ -386,4 +391,92 @@ TEST_CASE("llama-infill: one session streams suggestion after suggestion though 
         CHECK(usageOf(last).output == 256);
     }
     editor.finish();
+}
+
+namespace {
+
+// Waits, with a deadline, until `done` holds (a condition on flint-lsp's log).
+bool eventually(const std::function<bool()>& done, std::chrono::seconds timeout = 120s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(20ms);
+    }
+    return true;
+}
+
+size_t occurrences(const std::string& text, std::string_view needle) {
+    size_t n = 0;
+    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
+    return n;
+}
+
+// The PIDs of the local model servers flint-lsp started, from its log, in order.
+std::vector<int> startedPids(const std::string& log) {
+    static const std::regex started(R"(started the local model server \(pid (\d+)\))");
+    std::vector<int> pids;
+    for (std::sregex_iterator it(log.begin(), log.end(), started), end; it != end; ++it)
+        pids.push_back(std::stoi((*it)[1]));
+    return pids;
+}
+
+// Gone, or a zombie nobody has reaped yet: either way no longer serving.
+bool exited(int pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string pidField, name, state;
+    return !(stat >> pidField >> name >> state) || state == "Z";
+}
+
+} // namespace
+
+TEST_CASE("llama-infill: Flint starts llama-server itself, waits for its health, and restarts it when it is killed") {
+    std::string whyNot;
+    const auto paths = llamaPaths(whyNot);
+    REQUIRE(paths);
+    // provider.command: Flint's managed local model process, with the real server as the child.
+    Editor editor(json::object{
+        {"kind", "llama-infill"},
+        {"command", json::array{paths->server.c_str(), "-m", paths->model.c_str(), "--host", "127.0.0.1", "--port",
+                                "{port}", "-t", "1", "-c", "4096", "--parallel", "1", "--no-warmup"}},
+        {"healthPath", "/health"}, {"startTimeoutMs", 120000}, {"firstTokenTimeoutMs", 60000},
+        {"timeoutMs", 120000}, {"predictBudgetMs", 0}});
+    const auto log = [&] { return editor.lsp.stderrText(); };  // flint-lsp's, with llama-server's
+    const auto readyCount = [&] { return occurrences(log(), "the local model server on port"); };
+
+    // Started on a free port; requests go once its /health answers 200 (it loads the model first).
+    if (!eventually([&] { return readyCount() >= 1; })) FAIL("llama-server never became healthy:\n" << log());
+    const std::vector<int> before = startedPids(log());
+    REQUIRE(before.size() == 1);
+    const int first = before[0];
+    CHECK_FALSE(exited(first));
+    const json::value served = editor.lastPartial(editor.requestCompletion());
+    CHECK_FALSE(served.as_object().contains("error"));
+    CHECK(usageOf(served).output == 256);
+
+    // Killed while it streams (or just after, on a slow machine): the suggestion in
+    // flight still ends, as a clean result or an error, never a hang.
+    const int64_t inFlight = editor.requestCompletion(6, 0);
+    editor.firstPartial(inFlight);
+    REQUIRE(::kill(first, SIGKILL) == 0);
+    editor.lastPartial(inFlight);
+
+    // Flint notices the exit, starts a new llama-server, waits for its health again...
+    if (!eventually([&] { return log().find("the local model server exited (status 137)") != std::string::npos; }))
+        FAIL("Flint did not notice llama-server's exit:\n" << log());
+    if (!eventually([&] { return readyCount() >= 2; })) FAIL("no healthy llama-server after the kill:\n" << log());
+    const std::vector<int> after = startedPids(log());
+    REQUIRE(after.size() == 2);
+    const int second = after[1];
+    CHECK(second != first);
+    CHECK(exited(first));
+    // ...and suggestions stream from it (a place Flint's own cache has no answer for).
+    const json::value again = editor.lastPartial(editor.requestCompletion(7, 0));
+    CHECK_FALSE(again.as_object().contains("error"));
+    CHECK(usageOf(again).output == 256);
+
+    // Flint stops its child when it shuts down.
+    editor.finish();
+    CHECK(log().find("stopping the local model server (pid " + std::to_string(second) + ")") !=
+          std::string::npos);
+    CHECK(eventually([&] { return exited(second); }, 30s));
 }

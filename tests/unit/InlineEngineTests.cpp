@@ -690,3 +690,45 @@ TEST_CASE("a what-if copy of a document: the insertion applied, its tree updated
     CHECK_FALSE(copy->syntax()->hasErrors());
     CHECK(doc.syntax()->scopesAt(inG, doc.text().str()).empty());  // the original's tree knows no g
 }
+
+TEST_CASE("engine: statistics time each model stream's first token and Flint's own share") {
+    Session s(kSource);
+    auto first = s.ask(kCursor);
+    REQUIRE(s.model.calls.size() == 1);
+    s.clock.advance(250ms);
+    s.model.token(0, "name");
+    s.model.end(0);
+    REQUIRE(first->done());
+    const InlineStats& stats = s.engine.stats();
+    REQUIRE(stats.timeToFirstTokenMs.size() == 1);
+    CHECK(*stats.timeToFirstTokenMs.quantile(0.5) == Approx(250.0));
+    // The manual clock stands still while Flint works: its share is measured, and zero here.
+    REQUIRE(stats.addedMs.size() == 1);
+    CHECK(*stats.addedMs.quantile(0.5) == 0.0);
+
+    auto cached = s.ask(kCursor);  // a cache hit: no model stream, nothing timed
+    REQUIRE(cached->done());
+    CHECK(stats.timeToFirstTokenMs.count() == 1);
+    CHECK(stats.addedMs.count() == 1);
+}
+
+TEST_CASE("engine: settings for a slow model make a multi-line place single-line with the short token cap") {
+    Session s(kSource);
+    InlineSettings settings;
+    settings.maxTokensSingleLine = 32;
+    settings.maxTokensMultiLine = 200;
+    s.engine.configure(settings);
+    s.ask(kCursor);
+    REQUIRE(s.model.calls.size() == 1);
+    CHECK(s.model.calls[0]->request.maxTokens == 200);  // the end of a line: multi-line
+
+    s.engine.configure(adaptedToSlowModel(settings));
+    s.insert(kCursor, " ");
+    s.ask(kCursor + 1);
+    REQUIRE(s.model.calls.size() == 2);
+    CHECK(s.model.calls[1]->request.maxTokens == 32);
+    // Single-line: the stream is closed once a line is complete.
+    s.model.token(1, "name\n");
+    s.model.token(1, "    more");
+    CHECK(s.model.calls[1]->cancelled);
+}
