@@ -206,7 +206,7 @@ Run measure(boost::asio::io_context& loop, LlamaServer& llama, const Scenario& s
         // The body Flint will send for this cursor, built by the same code.
         const size_t offset = doc->text().offsetAt({line, character}, PositionEncoding::Utf16);
         const CompletionContext context = buildCompletionContext(*doc, offset, {});
-        ModelRequest request = buildCompletionRequest(context, format, wantsSingleLine(context) ? 64 : 256);
+        ModelRequest request = buildCompletionRequest(context, format, wantsSingleLine(*doc, offset, context) ? 64 : 256);
         request.model = "tiny";
         request.predictBudgetMs = static_cast<int>(provider->config().predictBudget.count());
         request.slot = provider->config().slot;

@@ -316,7 +316,9 @@ TEST_CASE("llama-infill: the next request after a keystroke closes the stream mi
         INFO("attempt " << attempt << ", task " << task << ", last partial " << json::serialize(last)
                         << ", the next request's " << json::serialize(answer));
         CHECK_FALSE(answer.as_object().contains("error"));
-        CHECK_FALSE(answer.at("text").as_string().empty());
+        // (Its text is whatever output shaping keeps of the random model's lines after
+        // "x": possibly nothing. llama-server's usage says the server answered it.)
+        CHECK(answer.as_object().contains("usage"));
         CHECK(lastSlot(llama).at("is_processing") == false);
         // The superseded suggestion ends as cancelled at the keystroke and shows nothing more.
         CHECK(last.at("cancelled") == true);
@@ -337,7 +339,9 @@ TEST_CASE("llama-infill: after a keystroke cancels a request the next one reuses
     Editor editor(providerFor(llama, "llama-infill", json::object{{"predictBudgetMs", 0}}));
     const int64_t first = editor.requestCompletion();
     editor.firstPartial(first);
-    editor.type(2, kLine, kCharacter, "t");
+    // A keystroke the suggestion does not continue (a continued one is answered from
+    // Flint's own cache with no request at all).
+    editor.type(2, kLine, kCharacter, "x");
     const int64_t second = editor.requestCompletion(kLine, kCharacter + 1);  // closes the first stream
     const Usage usage = usageOf(editor.lastPartial(second));
     INFO("llama-server log:\n" << llama.log());
