@@ -133,7 +133,10 @@ const std::string kRewrittenLine = "        total = total + math.pi * r ** 2\n";
 TEST_CASE("code action resolved: a versioned, minimal WorkspaceEdit, with progress while the model writes") {
     boost::asio::io_context loop;
     ScriptedModelServer model(loop);
-    model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", "```python\n" + kRewrittenLine + "```"}}));
+    // The reply is held after its first token until progress has begun, so the model is
+    // still writing when the client acknowledges the token (else there is no progress).
+    model.control("POST", "/__flint/script",
+                  json::serialize(json::object{{"reply", "```python\n" + kRewrittenLine + "```"}, {"holdAfter", 1}}));
     LspProcess server;
     start(server, resolvingClient(), providerOptions(model));
 
@@ -146,6 +149,19 @@ TEST_CASE("code action resolved: a versioned, minimal WorkspaceEdit, with progre
 
     server.request(3, "codeAction/resolve", rewrite);
     answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+    for (bool begun = false; !begun;) {
+        auto message = server.next();
+        INFO("waiting for progress to begin; stderr:\n" << server.stderrText());
+        REQUIRE(message);
+        const json::object& o = message->as_object();
+        begun = o.contains("method") && o.at("method") == "$/progress" &&
+                o.at("params").at("value").at("kind") == "begin";
+        server.others.push_back(std::move(*message));
+    }
+    // Release the held stream once it is held (the request may still be on its way).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (model.control("POST", "/__flint/release").at("released").to_number<int64_t>() == 0)
+        REQUIRE(std::chrono::steady_clock::now() < deadline);
     const json::value resolved = server.responseTo(3);
     INFO(json::serialize(resolved));
     const json::value& change = resolved.at("result").at("edit").at("documentChanges").at(0);
@@ -165,10 +181,11 @@ TEST_CASE("code action resolved: a versioned, minimal WorkspaceEdit, with progre
     CHECK(body.find("<|region|>") != std::string::npos);
     CHECK(body.find("You are a precise code editor") != std::string::npos);
     finish(server);
-    // Progress began and ended (the create reply races the first tokens, so a report may or may not come).
+    // Progress began while the model wrote, and ended once.
     const auto kinds = progressKinds(server);
     CHECK(std::count(kinds.begin(), kinds.end(), "end") == 1);
-    if (!kinds.empty()) CHECK(kinds.front() == "begin");
+    REQUIRE_FALSE(kinds.empty());
+    CHECK(kinds.front() == "begin");
 }
 
 TEST_CASE("code action without resolve support: flint.runCodeAction, then workspace/applyEdit") {
