@@ -33,9 +33,11 @@ describe("ghost text from a model", () => {
         "flint.provider.endpoint": model.url,
         "flint.provider.model": "flint-scripted-model",
         "flint.trace.server": "verbose",
-        // Each scenario counts the model requests its keystrokes make: no speculative
-        // next-suggestion requests in between (prefetch has its own engine tests).
+        // Each scenario counts the inline requests its keystrokes make: no speculative
+        // next-suggestion requests (prefetch has its own engine tests) and no next-edit
+        // requests (their own suite below) to the same model in between.
         "flint.inline.prefetch": false,
+        "flint.nextEdit.enabled": false,
       },
     });
     await vscode.waitForStatus(READY);
