@@ -3,7 +3,7 @@
 // prompts/templates/*.fim in the order prompts/CMakeLists.txt lists them. Parsed by
 // suggest/PromptTemplate.
 //
-//   for (const PromptTemplateSource& t : promptTemplateSources()) std::puts(t.name.data());
+//   for (const PromptTemplateSource& t : promptTemplateSources()) names.push_back(t.name);
 
 #include <span>
 #include <string_view>
