@@ -404,9 +404,11 @@ void registerInlineCompletion(ServerContext& ctx) {
         handleCompletion(ctx, state, params, std::move(reply), std::move(token));
     });
 
-    ctx.onNotification("textDocument/didShowCompletion", [state](const json::value& params) {
+    ctx.onNotification("textDocument/didShowCompletion", [&ctx, state](const json::value& params) {
         const auto id = itemId(params);
         if (!id) return spdlog::warn("textDocument/didShowCompletion: expected {{item: {{command: {{arguments: [id]}}}}}}");
+        // A next edit's insertion offered as this completion is next edit's suggestion.
+        if (ctx.nextEdits && ctx.nextEdits->shown(*id)) return;
         state->engine.shown(*id);
     });
     ctx.onNotification("textDocument/didPartiallyAcceptCompletion", [&ctx, state](const json::value& params) {
