@@ -81,7 +81,7 @@ describe("ghost text from a model", () => {
     await editor.waitForFile("def sub(a, b):\n    return a - b");
   });
 
-  test("line-wise accept (Ctrl+Alt+Right) takes the first line and tells the server; Tab takes the rest", async () => {
+  test("line-wise accept (Ctrl+Alt+Right) takes the first line and tells the server, then the next", async () => {
     await model.script({ reply: "or x in xs:\n        print(x)", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
     const partials = () =>
       [...vscode.flintLog().matchAll(/Sending notification 'textDocument\/didPartiallyAcceptCompletion'[^\n]*\n(?:[^\n]*\n)*?[^\n]*"acceptedLength": (\d+)/g)];
@@ -94,7 +94,9 @@ describe("ghost text from a model", () => {
     const sent = await until("the partial accept sent to flint-lsp", () => (partials().length > before ? partials() : false));
     assert.equal(Number(sent[sent.length - 1][1]), "or x in xs:\n".length, "acceptedLength counts the accepted line");
     await vscode.screenshot("1-line-accepted");
-    await editor.press("Tab");
+    // The rest starts with more indentation than a tab: there VS Code's Tab indents
+    // rather than accepts. The next line-wise accept takes it.
+    await editor.press("Control+Alt+ArrowRight");
     await editor.waitForFile("def show(xs):\n    for x in xs:\n        print(x)");
   });
 
