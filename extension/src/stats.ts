@@ -77,9 +77,13 @@ export function render(stats: Figures): string {
                 ['refused (why)', kinds(a.refused)],
             );
         } else if (f.acceptance) {
-            const partial = key === 'inline' ? ` / ${a.partiallyAccepted ?? 0} in part` : '';
             const rate = typeof a.rate === 'number' ? ` (${Math.round(a.rate * 100)}% taken)` : '';
-            rows.push(['shown / accepted / rejected', `${a.shown} / ${a.accepted}${partial} / ${a.rejected}${rate}`]);
+            if (key === 'inline')
+                rows.push([
+                    'shown / accepted / in part / rejected',
+                    `${a.shown} / ${a.accepted} / ${a.partiallyAccepted ?? 0} / ${a.rejected}${rate}`,
+                ]);
+            else rows.push(['shown / accepted / rejected', `${a.shown} / ${a.accepted} / ${a.rejected}${rate}`]);
         }
         out.push(...table(rows), '');
     }
@@ -93,7 +97,7 @@ export function render(stats: Figures): string {
 }
 
 function table(rows: [string, unknown][]): string[] {
-    return ['| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${String(value ?? '—').replace(/\|/g, '\\|')} |`)];
+    return ['| figure | value |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${String(value ?? '—').replace(/\|/g, '\\|')} |`)];
 }
 
 function quantiles(w: unknown): string {
