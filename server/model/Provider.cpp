@@ -329,6 +329,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
             event.error = update.error;
             event.refused = update.refused;
             p.report(event);
+            update.status = status;
+            update.timedOut = timedOut;
             onUpdate(update);
         }
         void fail(std::string message, Refusal refused = Refusal::None) {
