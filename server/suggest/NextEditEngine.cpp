@@ -1,5 +1,6 @@
 #include "suggest/NextEditEngine.h"
 
+#include "context/ContextSources.h"
 #include "context/NextEditContext.h"
 #include "model/Budget.h"
 #include "model/Provider.h"
@@ -21,54 +22,7 @@ namespace {
 
 using TimePoint = std::chrono::steady_clock::time_point;
 
-// The path part of a file URI (or the URI itself), for glob matching.
-std::string_view uriPath(std::string_view uri) {
-    constexpr std::string_view kFile = "file://";
-    if (uri.starts_with(kFile)) uri.remove_prefix(kFile.size());
-    return uri;
-}
-
-bool pathGlobMatchAt(std::string_view p, std::string_view s) {
-    while (!p.empty()) {
-        if (p.starts_with("**")) {
-            p.remove_prefix(2);
-            const bool slash = p.starts_with('/');
-            if (slash) p.remove_prefix(1);
-            // `**/` also matches nothing at all.
-            for (size_t i = 0; i <= s.size(); ++i)
-                if ((i == 0 || !slash || s[i - 1] == '/') && pathGlobMatchAt(p, s.substr(i))) return true;
-            return false;
-        }
-        if (p[0] == '*') {
-            p.remove_prefix(1);
-            for (size_t i = 0; i <= s.size(); ++i) {
-                if (pathGlobMatchAt(p, s.substr(i))) return true;
-                if (i < s.size() && s[i] == '/') break;
-            }
-            return false;
-        }
-        if (s.empty() || (p[0] != '?' && p[0] != s[0]) || (p[0] == '?' && s[0] == '/')) return false;
-        p.remove_prefix(1);
-        s.remove_prefix(1);
-    }
-    return s.empty();
-}
-
 } // namespace
-
-bool pathGlobMatch(std::string_view pattern, std::string_view path) {
-    if (pattern.find('/') == std::string_view::npos) {
-        const size_t slash = path.find_last_of('/');
-        return pathGlobMatchAt(pattern, slash == std::string_view::npos ? path : path.substr(slash + 1));
-    }
-    // A relative pattern matches anywhere below a directory boundary.
-    if (!pattern.starts_with('/') && !pattern.starts_with("**")) {
-        for (size_t i = 0; i < path.size(); ++i)
-            if ((i == 0 || path[i - 1] == '/') && pathGlobMatchAt(pattern, path.substr(i))) return true;
-        return false;
-    }
-    return pathGlobMatchAt(pattern, path);
-}
 
 struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
     struct Waiter {
@@ -110,7 +64,11 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
     Schedule schedule;
     Clock clock;
     std::vector<std::string> roots;
-    ExcludedDocument excluded;
+    const ContextSources* sources = nullptr;  // the server's: exclusions, workspace folders
+    ExcludedDocument excluded;                // sources->excludes, for the context builder
+    // `disabledGlobs` as gitignore rules, parsed again only when the setting changes.
+    std::vector<std::string> disabledGlobs;
+    IgnoreRules disabledPaths;
     std::map<std::string, std::shared_ptr<Prediction>> byUri;
     // Recently offered suggestions: an accept may come after the prediction is gone.
     std::deque<std::pair<std::string, std::pair<std::string, std::string>>> recent;  // id → (uri, note)
@@ -325,13 +283,25 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
             for (auto& w : std::vector(p->waiters)) answer(p, w, settings);
     }
 
-    bool disabledFor(const Document& doc, const NextEditSettings& settings) const {
+    bool disabledFor(const Document& doc, const NextEditSettings& settings) {
         if (!settings.enabled) return true;
         for (const std::string& id : settings.disabledLanguages)
             if (id == doc.languageId() || (doc.language() && id == doc.language()->name())) return true;
-        for (const std::string& glob : settings.disabledGlobs)
-            if (pathGlobMatch(glob, uriPath(doc.uri()))) return true;
-        return false;
+        return disabledByPath(doc.uri(), settings.disabledGlobs);
+    }
+
+    // `disabledGlobs` are read as `context.exclude` is: gitignore syntax from the
+    // workspace folder's root (Exclusions::matchesFromRoot).
+    bool disabledByPath(const std::string& uri, const std::vector<std::string>& globs) {
+        if (globs.empty()) return false;
+        if (globs != disabledGlobs) {
+            std::string text;
+            for (const std::string& glob : globs) (text += glob) += '\n';
+            disabledPaths = IgnoreRules::parse(text);
+            disabledGlobs = globs;
+        }
+        static const ContextSources noWorkspace;  // before setExclusions: paths from the filesystem root
+        return (sources ? *sources : noWorkspace).matches(disabledPaths, uri);
     }
 
     void suggest(const Request& request, Provider* provider, const NextEditSettings& settings, CancellationToken token,
@@ -460,7 +430,10 @@ NextEditEngine::NextEditEngine(Workspace& workspace, Schedule schedule, Clock cl
 NextEditEngine::~NextEditEngine() = default;
 
 void NextEditEngine::setRoots(std::vector<std::string> roots) { impl_->roots = std::move(roots); }
-void NextEditEngine::setExclusions(ExcludedDocument excluded) { impl_->excluded = std::move(excluded); }
+void NextEditEngine::setExclusions(const ContextSources& sources) {
+    impl_->sources = &sources;
+    impl_->excluded = [&sources](std::string_view uri) { return sources.excludes(uri); };
+}
 
 void NextEditEngine::suggest(const Request& request, Provider* provider, const NextEditSettings& settings,
                              CancellationToken token, Done done) {

@@ -40,6 +40,7 @@
 
 namespace flint {
 
+struct ContextSources;
 class Provider;
 class Workspace;
 
@@ -47,7 +48,7 @@ struct NextEditSettings {
     bool enabled = true;
     std::string format;                          // empty: the default for the provider's wire format
     std::vector<std::string> disabledLanguages;  // LSP languageIds or grammar names
-    std::vector<std::string> disabledGlobs;      // matched against the document's path
+    std::vector<std::string> disabledGlobs;      // gitignore syntax, from the workspace folder's root
     long tokensPerMinute = 120'000;              // 0: no limit
     std::chrono::milliseconds quietTime{1000};   // typing pause before a jump is offered
     uint32_t regionLines = 20;                   // the editable region's size at most
@@ -90,10 +91,12 @@ public:
 
     // Workspace root URIs: prompts name files relative to them.
     void setRoots(std::vector<std::string> roots);
-    // Documents whose text must never reach a model (ContextSources::excludes): no
-    // request for them ("excluded"), and their edits stay out of other prompts.
-    // A region holding a secret is not sent either ("secret"); see NextEditContext.
-    void setExclusions(ExcludedDocument excluded);
+    // The server's context sources (kept by reference): documents whose text must
+    // never reach a model (ContextSources::excludes) get no request ("excluded") and
+    // their edits stay out of other prompts; `disabledGlobs` are matched against the
+    // same workspace folders (ContextSources::matches). A region holding a secret is
+    // not sent either ("secret"); see NextEditContext.
+    void setExclusions(const ContextSources& sources);
     // Answers through `done` exactly once, unless `token` is cancelled first.
     void suggest(const Request& request, Provider* provider, const NextEditSettings& settings,
                  CancellationToken token, Done done);
@@ -117,9 +120,5 @@ private:
     struct Impl;
     std::shared_ptr<Impl> impl_;
 };
-
-// True when `path` matches the glob: `*` and `?` stay within a path segment, `**`
-// spans segments; a pattern without '/' is matched against the file name.
-bool pathGlobMatch(std::string_view pattern, std::string_view path);
 
 } // namespace flint
