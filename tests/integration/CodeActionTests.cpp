@@ -370,3 +370,94 @@ TEST_CASE("code action on code holding a secret: the model sees a placeholder, t
     CHECK(log.find("1 secret(s) redacted") != std::string::npos);
     CHECK(log.find("sk-proj-Ab3d") == std::string::npos);
 }
+
+TEST_CASE("every code action, resolved through the real server: its prompt, a versioned edit, the expected text") {
+    // The method area() (lines 3-6) is the region of every action at a bare cursor in it
+    // but the rewrite, whose region is the selected line.
+    const std::string method = "    def area(self, r):\n"
+                               "        total = 0\n"
+                               "        total = total + math.pi * r * r\n"
+                               "        return total\n";
+    struct Row {
+        std::string action;     // data.action of the offered action
+        std::string task;       // what the model must be asked (from its prompt file)
+        std::string region;     // the text the model's reply replaces
+        std::string rewritten;  // the model's reply
+        json::value range;      // the selection the client asks at
+    };
+    const std::vector<Row> rows{
+        {"fix", "Task: fix this problem reported in the region", method,
+         "    def area(self, r):\n        total = 0\n        total = total + math.pi * r ** 2\n        return total\n",
+         range(5, 10, 5, 10)},
+        {"rewrite", "Task: rewrite the region to be simpler", "        total = total + math.pi * r * r\n",
+         kRewrittenLine, range(5, 8, 5, 40)},
+        {"document", "Task: add documentation to area()", method,
+         "    def area(self, r):\n        \"\"\"The area of a circle of radius r.\"\"\"\n        total = 0\n"
+         "        total = total + math.pi * r * r\n        return total\n",
+         range(5, 10, 5, 10)},
+        {"complete", "Task: complete the body of area()", method,
+         "    def area(self, r):\n        if r < 0:\n            raise ValueError(r)\n        total = 0\n"
+         "        total = total + math.pi * r * r\n        return total\n",
+         range(5, 10, 5, 10)},
+    };
+    const json::value diagnostic{{"range", range(5, 8, 5, 13)}, {"message", "use ** for powers"}, {"source", "lint"}};
+    for (const Row& row : rows) {
+        DYNAMIC_SECTION(row.action) {
+            boost::asio::io_context loop;
+            ScriptedModelServer model(loop);
+            model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", row.rewritten}}));
+            LspProcess server;
+            start(server, resolvingClient(), providerOptions(model));
+            // A later version than didOpen's: the edit must carry the one Flint holds.
+            server.notify("textDocument/didChange",
+                          json::object{{"textDocument", json::object{{"uri", kUri}, {"version", 4}}},
+                                       {"contentChanges", json::array{json::object{{"text", kSource}}}}});
+
+            const json::array actions = listActions(server, 2, row.range, json::array{diagnostic});
+            server.request(3, "codeAction/resolve", findAction(actions, row.action));
+            answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+            const json::value resolved = server.responseTo(3);
+            INFO(json::serialize(resolved) << "\nstderr:\n" << server.stderrText());
+            const json::value& change = resolved.at("result").at("edit").at("documentChanges").at(0);
+            CHECK(change.at("textDocument").at("uri").as_string() == kUri);
+            CHECK(change.at("textDocument").at("version") == 4);
+            std::string expected = kSource;
+            expected.replace(expected.find(row.region), row.region.size(), row.rewritten);
+            CHECK(applyEdits(kSource, change.at("edits").as_array()) == expected);
+
+            const json::array requests = model.control("GET", "/__flint/requests").as_array();
+            REQUIRE(requests.size() == 1);
+            const std::string body(requests.at(0).at("body").as_string());
+            CHECK(body.find(row.task) != std::string::npos);
+            if (row.action == "fix") CHECK(body.find("use ** for powers") != std::string::npos);
+            finish(server);
+        }
+    }
+
+    SECTION("instruct, through workspace/executeCommand and workspace/applyEdit") {
+        boost::asio::io_context loop;
+        ScriptedModelServer model(loop);
+        const std::string rewritten =
+            "    def area(self, r):\n        return math.pi * r ** 2\n";
+        model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", rewritten}}));
+        LspProcess server;
+        start(server, resolvingClient(), providerOptions(model));
+        const json::array actions = listActions(server, 2, range(5, 10, 5, 10));
+        json::object data = findAction(actions, "instruct").at("command").at("arguments").at(0).as_object();
+        data["instruction"] = "return the area in one line";
+        server.request(3, "workspace/executeCommand",
+                       json::object{{"command", "flint.runCodeAction"}, {"arguments", json::array{data}}});
+        answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+        const json::value apply = serverRequest(server, "workspace/applyEdit");
+        answer(server, apply, json::object{{"applied", true}});
+        CHECK(server.responseTo(3).at("result").is_null());
+        const json::value& change = apply.at("params").at("edit").at("documentChanges").at(0);
+        CHECK(change.at("textDocument").at("version") == 1);
+        std::string expected = kSource;
+        expected.replace(expected.find(method), method.size(), rewritten);
+        CHECK(applyEdits(kSource, change.at("edits").as_array()) == expected);
+        const std::string body(model.control("GET", "/__flint/requests").at(0).at("body").as_string());
+        CHECK(body.find("Task: return the area in one line") != std::string::npos);
+        finish(server);
+    }
+}
