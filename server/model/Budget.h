@@ -44,6 +44,8 @@ public:
     // Admits a request (recording it and its prompt tokens) or says why not. An
     // invoked request is always admitted.
     std::optional<BudgetRefusal> admit(Priority priority, Clock::time_point now, int64_t promptTokens = 0);
+    // What admit() would answer now, without recording anything.
+    std::optional<BudgetRefusal> refusalFor(Priority priority, Clock::time_point now) const;
     // Adds tokens to the current windows (the reply, as it arrives or at its end).
     void spend(int64_t tokens, Clock::time_point now);
 
