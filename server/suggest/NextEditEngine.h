@@ -24,11 +24,12 @@
 // document's current one.
 //
 // Guardrails: `enabled`, languages and path globs turned off, a tokens-per-minute
-// budget, and a quiet time: an edit away from the cursor (a jump) is offered only
+// budget (model/Budget: a request goes only if its estimate fits), and a quiet time: an edit away from the cursor (a jump) is offered only
 // once the user has paused typing that long (the answer waits for it).
 
 #include "context/NextEditContext.h"
 #include "suggest/Diff.h"
+#include "suggest/NextEditStats.h"
 #include "support/Cancellation.h"
 
 #include <chrono>
@@ -81,13 +82,7 @@ public:
         // cursor goes there (insertionAt) and is left out of this answer.
         bool insertionAsCompletion = false;
     };
-    struct Stats {
-        size_t modelRequests = 0;   // streams started
-        size_t fromStore = 0;       // answered from a stored prediction
-        size_t rebased = 0;         // changes a prediction survived
-        size_t dropped = 0;         // predictions dropped by a conflicting change
-        size_t completedByTyping = 0;
-    };
+    using Stats = NextEditStats;
 
     // `schedule` runs a task later on the same thread (the quiet time's timer).
     NextEditEngine(Workspace& workspace, Schedule schedule, Clock clock = {});
@@ -106,7 +101,8 @@ public:
                  CancellationToken token, Done done);
     // After every change to (or the closing of) a document.
     void documentChanged(const std::string& uri);
-    void shown(const std::string& id);
+    // The editor shows suggestion `id`; false when it is unknown.
+    bool shown(const std::string& id);
     // The user accepted suggestion `id`; false when it is unknown.
     bool accepted(const std::string& id);
     // For inline completion: a stored prediction's edit that is a pure insertion at

@@ -8,7 +8,6 @@
 #include "suggest/NextEditPrompt.h"
 #include "suggest/RenderTemplate.h"
 #include "suggest/RegionPrediction.h"
-#include "suggest/TokenRateLimit.h"
 #include "workspace/Workspace.h"
 
 #include <catch2/catch.hpp>
@@ -446,21 +445,6 @@ TEST_CASE("rebase: typing part of the suggestion keeps the rest, conflicts drop 
 
 // ---------------------------------------------------------------------------------------
 // Guardrails
-
-TEST_CASE("token budget: a sliding minute") {
-    TokenRateLimit budget(1000);
-    const TimePoint t0 = std::chrono::steady_clock::now();
-    CHECK(budget.allows(600, t0));
-    budget.spend(600, t0);
-    CHECK_FALSE(budget.allows(600, t0 + 30s));
-    CHECK(budget.allows(400, t0 + 30s));
-    budget.spend(400, t0 + 30s);
-    CHECK(budget.spent(t0 + 59s) == 1000);
-    CHECK(budget.allows(600, t0 + 60s));  // the first spending has left the window
-    CHECK(budget.spent(t0 + 60s) == 400);
-    TokenRateLimit unlimited(0);
-    CHECK(unlimited.allows(1'000'000'000, t0));
-}
 
 TEST_CASE("path globs for turning next-edit off") {
     CHECK(pathGlobMatch("*.md", "/home/me/notes/todo.md"));
