@@ -113,7 +113,8 @@ TEST_CASE("next-edit engine: a failing model gives nothing, or only the hunks it
         // model is asked again once it is back.
         model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", rewrite}, {"fault", nullptr}}));
         const NextEditSuggestion again = ask(loop, engine, provider, doc.uri(), 0);
-        CHECK(again.edits.size() == 2);
+        REQUIRE_FALSE(again.edits.empty());  // answered at the first anchored hunk
+        CHECK(again.edits[0].text == "7");
         CHECK(engine.stats().modelRequests == 2);
         settle(loop, provider);
     }
