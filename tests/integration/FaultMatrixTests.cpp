@@ -189,7 +189,7 @@ public:
                 const auto left = std::chrono::duration_cast<Ms>(deadline - std::chrono::steady_clock::now());
                 INFO("server stderr:\n" << lsp_.stderrText());
                 REQUIRE(left.count() > 0);
-                if (auto message = lsp_.next(left)) seen_.push_back(std::move(*message));
+                read(left);
             }
             if (match(seen_[i])) return i;
         }
@@ -211,7 +211,7 @@ public:
                 INFO("waiting for status " << state << "; statuses so far: " << statesSince(0) << "; stderr:\n"
                                            << lsp_.stderrText());
                 REQUIRE(left.count() > 0);
-                if (auto message = lsp_.next(left)) seen_.push_back(std::move(*message));
+                read(left);
             }
             if (lsp_.statuses[i].at("state").as_string() == state) return lsp_.statuses[i];
         }
@@ -358,6 +358,15 @@ public:
     }
 
 private:
+    // One message: a status goes to lsp_.statuses, anything else to seen_.
+    void read(Ms timeout) {
+        auto message = lsp_.nextAny(timeout);
+        if (!message) return;
+        const json::object& o = message->as_object();
+        const json::value* method = o.if_contains("method");
+        if (!method || *method != "flint/status" || o.contains("id")) seen_.push_back(std::move(*message));
+    }
+
     LspProcess lsp_;
     Feature feature_;
     std::vector<json::value> seen_;

@@ -95,6 +95,15 @@ std::optional<json::value> LspProcess::next(std::chrono::milliseconds timeout) {
     }
 }
 
+std::optional<json::value> LspProcess::nextAny(std::chrono::milliseconds timeout) {
+    std::optional<json::value> message = nextMessage(timeout);
+    if (!message) return message;
+    const json::object& o = message->as_object();
+    if (const json::value* method = o.if_contains("method"); method && *method == "flint/status" && !o.contains("id"))
+        statuses.push_back(o.at("params"));
+    return message;
+}
+
 json::value LspProcess::waitStatus(std::string_view state, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
