@@ -101,6 +101,11 @@ std::optional<BudgetRefusal> Budget::admit(Priority priority, Clock::time_point 
     return std::nullopt;
 }
 
+std::optional<BudgetRefusal> Budget::refusalFor(Priority priority, Clock::time_point now) const {
+    Budget copy = *this;  // the windows are small: entries share 100 ms (minute) and 10 s (day) slots
+    return copy.admit(priority, now);
+}
+
 void Budget::spend(int64_t tokens, Clock::time_point now) {
     if (tokens <= 0) return;
     minute_.add(now, 0, tokens);

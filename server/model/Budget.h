@@ -51,6 +51,8 @@ public:
     // invoked request is always admitted.
     std::optional<BudgetRefusal> admit(Priority priority, Clock::time_point now, int64_t promptTokens = 0,
                                        TokenCheck check = TokenCheck::Reached);
+    // What admit() would answer now, without recording anything.
+    std::optional<BudgetRefusal> refusalFor(Priority priority, Clock::time_point now) const;
     // New limits, for a setting that changed; what the windows hold is kept.
     void configure(BudgetConfig config);
     const BudgetConfig& config() const { return config_; }

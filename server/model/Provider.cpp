@@ -1,6 +1,7 @@
 #include "model/Provider.h"
 
 #include "model/LocalModelProcess.h"
+#include "model/ProviderErrorText.h"
 #include "model/Proxy.h"
 #include "model/StreamDecoder.h"
 #include "model/WebSocketClient.h"
@@ -43,24 +44,6 @@ std::string_view toString(ProviderHealth::State state) {
 }
 
 namespace {
-
-// The most useful line of an error body: {"error": {"message"}} / {"error": "..."} / {"message"} / text.
-std::string errorMessage(const std::string& body) {
-    boost::system::error_code ec;
-    const json::value v = json::parse(body, ec);
-    if (!ec && v.is_object()) {
-        const json::object& o = v.as_object();
-        if (const json::value* e = o.if_contains("error")) {
-            if (e->is_string()) return std::string(e->as_string());
-            if (const json::object* eo = e->if_object())
-                if (const json::value* m = eo->if_contains("message"); m && m->is_string()) return std::string(m->as_string());
-        }
-        if (const json::value* m = o.if_contains("message"); m && m->is_string()) return std::string(m->as_string());
-    }
-    std::string text = body.substr(0, 200);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    return text;
-}
 
 std::optional<milliseconds> parseRetryAfter(const std::string& value) {
     unsigned seconds = 0;
@@ -271,6 +254,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
         std::string retryAfter;
         std::string errorBody;
         std::string model;
+        // The key this call sends: cut out of anything quoted from the provider.
+        std::string sentKey;
 
         Call(std::shared_ptr<Impl> p, asio::io_context& loop) : provider(std::move(p)), firstToken(loop), retry(loop) {}
 
@@ -304,6 +289,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
         void finish(StreamUpdate update) {
             if (done) return;
             done = true;
+            // Whatever the provider said goes on into logs, the status and messages.
+            update.error = withoutKey(std::move(update.error), sentKey);
             const bool clean = update.end == StreamUpdate::End::Stop || update.end == StreamUpdate::End::Length;
             if (clean) {
                 // Let the body run to its end ([DONE], a usage event) so the connection
@@ -351,6 +338,7 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
         void start(std::string apiKey) {
             if (left().count() <= 0) return fail("no time left for the request");
             ++attempt;
+            sentKey = apiKey;
             status = 0;
             received = 0;
             retryAfter.clear();
@@ -484,7 +472,7 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                 if (retriesLeft && wait < left()) return retryLater(wait, apiKey);
                 const std::string message = "rate limited by the provider" +
                                             (retryAfter.empty() ? std::string() : " (retry after " + retryAfter + " s)") +
-                                            ": " + errorMessage(errorBody);
+                                            ": " + providerErrorText(errorBody, apiKey);
                 p.setState(ProviderHealth::State::RateLimited, message);
                 p.readyAt(*p.rateLimitedUntil);
                 return fail(message);
@@ -494,11 +482,11 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                 const double jitter = std::uniform_real_distribution<double>(0.5, 1.5)(p.random);
                 const milliseconds wait(static_cast<int64_t>(200.0 * (1 << (attempt - 1)) * jitter));
                 if (retriesLeft && wait < left()) return retryLater(wait, apiKey);
-                return fail("the provider failed (HTTP " + std::to_string(status) + "): " + errorMessage(errorBody));
+                return fail("the provider failed (HTTP " + std::to_string(status) + "): " + providerErrorText(errorBody, apiKey));
             }
             if (status != 0 && status != 200)
                 return fail("the provider refused the request (HTTP " + std::to_string(status) + "): " +
-                            errorMessage(errorBody));
+                            providerErrorText(errorBody, apiKey));
             if (!transportError.empty() && status == 0 && !gotText) {
                 // Nothing came back at all: one more try on a fresh connection.
                 if (retriesLeft && attempt == 1 && left().count() > 0) return start(apiKey);
@@ -552,6 +540,13 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                               " is spent: automatic requests resume in " + secondsFromNow(refused->until),
                           Refusal::Budget);
         }
+        // The user's request counts too: while automatic requests are paused, it may
+        // push their resumption later than the refusal that began the pause said.
+        if (options.priority == Priority::Invoked && budgetRefusal && budgetRefusal->until > now)
+            if (auto still = budget.refusalFor(Priority::Automatic, now); still && still->until > budgetRefusal->until) {
+                budgetRefusal = still;
+                readyAt(still->until);
+            }
         spdlog::debug("model request: {} {} model {}", config.kind, endpoint.origin(), call->request.model);
         call->start(std::move(*key));
         return call;

@@ -317,11 +317,14 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
             return;
         }
 
-        const bool failed = update.end == StreamUpdate::End::Error;
+        // A stream that failed or broke off (a dropped connection, a malformed event, a
+        // reply over the size cap) did not give the whole reply: its text is not
+        // presented as a whole suggestion. Shaping the cut-off text would end it at
+        // whatever the model had written so far, a line it was still writing.
+        const bool broken = update.end == StreamUpdate::End::Error || update.end == StreamUpdate::End::Truncated;
         std::string error;
-        if (failed || update.end == StreamUpdate::End::Truncated) error = update.error.empty() ? "the stream broke off" : update.error;
-        // Text from a stream that failed is not presented as a whole suggestion.
-        if (failed) next.clear();
+        if (broken) error = update.error.empty() ? "the stream broke off" : update.error;
+        if (broken) next.clear();
         entry.text = std::move(next);
         entry.complete = true;
         if (!update.model.empty()) entry.model = update.model;

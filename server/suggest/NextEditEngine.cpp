@@ -218,7 +218,8 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         p->waiters.clear();
     }
 
-    void finishStream(const std::shared_ptr<Prediction>& p, bool whole, const NextEditSettings& settings) {
+    // `whole`: the model finished its reply. `broken`: the stream failed or broke off.
+    void finishStream(const std::shared_ptr<Prediction>& p, bool whole, bool broken, const NextEditSettings& settings) {
         if (p->complete) return;
         std::string original = p->region.regionText();
         std::vector<TextEdit> edits;
@@ -241,6 +242,14 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
             // The stream broke or was cut: the hunks already anchored still stand.
             edits = p->diff->edits();
             rewrite = applyEdits(original, edits);
+            // None had been: this is no answer, not "nothing to change". Kept in the
+            // store it would answer the next request at this version with nothing, and
+            // next-edit would not come back after the fault until the user typed.
+            if (broken && edits.empty()) {
+                p->complete = true;
+                if (auto it = byUri.find(p->uri); it != byUri.end() && it->second == p) drop(p->uri, "failed");
+                return;
+            }
         }
         p->region.complete(std::move(rewrite), std::move(edits));
         p->complete = true;
@@ -268,16 +277,17 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
             if (!clean.empty()) grew = p->diff->append(clean);
         }
         if (update.end != StreamUpdate::End::None) {
-            if (update.end == StreamUpdate::End::Error) spdlog::info("next edit for {}: {}", p->uri, update.error);
+            const bool broken = update.end == StreamUpdate::End::Error || update.end == StreamUpdate::End::Truncated;
+            if (broken) spdlog::info("next edit for {}: {}", p->uri, update.error);
             p->call.reset();
-            return finishStream(p, update.end == StreamUpdate::End::Stop, settings);
+            return finishStream(p, update.end == StreamUpdate::End::Stop, broken, settings);
         }
         if (p->reader->ended()) {
             // The region is complete; whatever the model adds after it is not needed.
             p->meter.complete(stats, clock());
             p->call->cancel();
             p->call.reset();
-            return finishStream(p, true, settings);
+            return finishStream(p, true, false, settings);
         }
         if (grew)
             for (auto& w : std::vector(p->waiters)) answer(p, w, settings);

@@ -11,7 +11,9 @@
 //
 // One prediction per document. A request is answered as soon as the streaming
 // diff has a final hunk (the rest keeps streaming into the stored prediction), or
-// when the stream ends. Later requests are served from the stored prediction with
+// when the stream ends. A stream that fails or breaks off keeps only the hunks the
+// model had finished (anchored); one that finished none is no answer and is not
+// stored, so the next request asks the model again. Later requests are served from the stored prediction with
 // no model call while it still applies: it is rebased onto every change (see
 // RegionPrediction) and dropped when the user's typing conflicts with it, when it
 // offered nothing and the text changed, when the cursor goes far from its region,

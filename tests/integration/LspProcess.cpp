@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include <deque>
+#include <fcntl.h>
 #include <fstream>
 #include <poll.h>
 #include <sstream>
@@ -48,6 +49,9 @@ LspProcess::LspProcess(std::vector<std::string> args, std::vector<std::pair<std:
     }
     impl_->child = bp::child(std::string(FLINT_LSP_BINARY), bp::args(args), bp::std_in < impl_->in,
                              bp::std_out > impl_->out, bp::std_err > impl_->stderrPath, env);
+    // Our ends of its pipes stay ours: a process started later must not hold its stdin open.
+    ::fcntl(impl_->in.native_sink(), F_SETFD, FD_CLOEXEC);
+    ::fcntl(impl_->out.native_source(), F_SETFD, FD_CLOEXEC);
 }
 
 LspProcess::~LspProcess() {
@@ -89,6 +93,15 @@ std::optional<json::value> LspProcess::next(std::chrono::milliseconds timeout) {
         if (!method || *method != "flint/status" || o.contains("id")) return message;
         statuses.push_back(o.at("params"));
     }
+}
+
+std::optional<json::value> LspProcess::nextAny(std::chrono::milliseconds timeout) {
+    std::optional<json::value> message = nextMessage(timeout);
+    if (!message) return message;
+    const json::object& o = message->as_object();
+    if (const json::value* method = o.if_contains("method"); method && *method == "flint/status" && !o.contains("id"))
+        statuses.push_back(o.at("params"));
+    return message;
 }
 
 json::value LspProcess::waitStatus(std::string_view state, std::chrono::milliseconds timeout) {

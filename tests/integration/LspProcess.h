@@ -41,6 +41,9 @@ public:
     // server's health changes, so tests of other things would trip on them).
     std::optional<json::value> next(std::chrono::milliseconds timeout = 10s);
     std::vector<json::value> statuses;  // params of each flint/status, in order
+    // The next message of any kind: a flint/status too (kept in `statuses` as well), so a
+    // caller waiting for one is not held until another kind of message comes.
+    std::optional<json::value> nextAny(std::chrono::milliseconds timeout = 10s);
     // The first status with this state not returned before (reading on until one comes).
     json::value waitStatus(std::string_view state, std::chrono::milliseconds timeout = 10s);
     // The response with this id; other messages met on the way are kept in `others`.

@@ -509,34 +509,10 @@ TEST_CASE("connection refused: the health says unreachable, and recovers when a 
     CHECK(provider.health().lastError.find("cannot connect") == 0);
 }
 
-namespace {
-
-// A throwaway self-signed certificate for 127.0.0.1 (the openssl command line tool).
-struct Certificate {
-    std::string dir, cert, key;
-    Certificate() {
-        char pattern[] = "/tmp/flint-tls-XXXXXX";
-        REQUIRE(::mkdtemp(pattern));
-        dir = pattern;
-        cert = dir + "/cert.pem";
-        key = dir + "/key.pem";
-        const std::string command =
-            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 "
-            "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
-        REQUIRE(std::system(command.c_str()) == 0);
-    }
-    ~Certificate() {
-        ::unlink(cert.c_str());
-        ::unlink(key.c_str());
-        ::rmdir(dir.c_str());
-    }
-};
-
-} // namespace
 
 TEST_CASE("TLS: verified with the configured CA file, through a CONNECT tunnel, and a clear TLS failure") {
     boost::asio::io_context loop;
-    Certificate certificate;
+    SelfSignedCertificate certificate;
     ScriptedModelServer server(loop, ScriptedModelServer::Program::ModelServer,
                                {"--tls-cert", certificate.cert, "--tls-key", certificate.key});
     ScriptedModelServer proxy(loop, ScriptedModelServer::Program::ConnectProxy);

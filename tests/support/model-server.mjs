@@ -35,6 +35,10 @@
 // script with "at": "upgrade" is consumed by the next upgrade instead: its fault "429" or
 // "401" refuses the upgrade with that status.
 // --pid-file PATH writes the process id there once listening.
+// --script JSON  the initial script's fields (as POST /__flint/script; for a server started by someone
+//                else, e.g. Flint's provider.command, whose control API a test cannot easily reach).
+// echoKey: true  error bodies (429, 401, 500) and the garbage event quote the request's Authorization
+//                header back, as some providers and proxies do (Flint must cut the key out of what it shows).
 // --tls-cert PATH --tls-key PATH serve HTTPS (and wss) instead of plain HTTP.
 // Faults: "429" (with Retry-After), "401", "500", "drop" (close mid-stream), "garbage" (a malformed event),
 //         "stall" (headers, then nothing), "slow-headers" (nothing at all until released), "oversized".
@@ -59,6 +63,8 @@ let script = {
   fault: null,
   retryAfter: 1,
   holdAfter: null,
+  echoKey: false,
+  ...JSON.parse(arg("--script", "{}")),
 };
 const queue = [];
 const requests = [];
@@ -170,17 +176,18 @@ async function tabbyCompletion(res, record, s) {
 }
 
 async function stream(req, res, record, s, format) {
+  const echo = s.echoKey ? ` (you sent: ${req.headers.authorization ?? "no key"})` : "";
   if (s.fault === "429") {
     res.writeHead(429, { "content-type": "application/json", "retry-after": String(s.retryAfter) });
-    return res.end(JSON.stringify({ error: { message: "rate limited", type: "rate_limit_exceeded" } }));
+    return res.end(JSON.stringify({ error: { message: "rate limited" + echo, type: "rate_limit_exceeded" } }));
   }
   if (s.fault === "401") {
     res.writeHead(401, { "content-type": "application/json" });
-    return res.end(JSON.stringify({ error: { message: "invalid API key", type: "invalid_request_error" } }));
+    return res.end(JSON.stringify({ error: { message: "invalid API key" + echo, type: "invalid_request_error" } }));
   }
   if (s.fault === "500") {
     res.writeHead(500, { "content-type": "application/json" });
-    return res.end(JSON.stringify({ error: { message: "internal error", type: "server_error" } }));
+    return res.end(JSON.stringify({ error: { message: "internal error" + echo, type: "server_error" } }));
   }
   if (s.fault === "slow-headers") await released();
   if (s.ttftMs > 0) await wait(s.ttftMs);
@@ -201,7 +208,7 @@ async function stream(req, res, record, s, format) {
       await new Promise((resolve) => req.socket.write("", resolve));
       return req.socket.destroy();
     }
-    if (s.fault === "garbage" && i === Math.floor(parts.length / 2)) res.write("data: {this is not json\n\n");
+    if (s.fault === "garbage" && i === Math.floor(parts.length / 2)) res.write(`data: {this is not json${echo}\n\n`);
     if (s.fault === "oversized" && i === 1) res.write(`data: {"padding":"${"x".repeat(16 << 20)}"}\n\n`);
     if (i === 0) record.firstTokenNs = monotonicNs();
     res.write(format.token(parts[i], s));

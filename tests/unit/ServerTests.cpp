@@ -7,6 +7,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
 
 using namespace flint;
 using namespace flint::lsp;
@@ -239,6 +243,48 @@ TEST_CASE("a request dropped without a reply, or a throwing handler, still gets 
     CHECK(h.errorCode(reply) == ErrorCode::InternalError);
     CHECK(std::string(reply.at("error").at("message").as_string()).find("boom") != std::string::npos);
     CHECK(h.sent.empty());  // exactly one answer each
+}
+
+namespace {
+
+// Captures what the server logs while it lives (the unit tests otherwise log nothing).
+struct LogCapture {
+    std::ostringstream text;
+    std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
+    LogCapture() {
+        auto logger = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_st>(text));
+        logger->set_level(spdlog::level::warn);
+        logger->set_pattern("[%l] %v");
+        spdlog::set_default_logger(std::move(logger));
+    }
+    ~LogCapture() { spdlog::set_default_logger(previous); }
+};
+
+} // namespace
+
+TEST_CASE("a throwing handler is logged as an error, not swallowed: requests, notifications, replies from the client") {
+    LogCapture log;
+    Harness h;
+    h.initialize();
+    h.server.context().onRequest("test/throw", [](const json::value&, Reply, CancellationToken) {
+        throw std::runtime_error("request boom");
+    });
+    h.server.context().onNotification("test/notify", [](const json::value&) { throw std::runtime_error("notification boom"); });
+    h.request(2, "test/throw");
+    CHECK(h.errorCode(h.take()) == ErrorCode::InternalError);
+    h.notify("test/notify");
+    h.server.context().request("test/ask", json::object{}, [](const json::value&, const ResponseError*) {
+        throw std::runtime_error("response boom");
+    });
+    const json::value asked = h.take();
+    h.raw(json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", asked.at("id")}, {"result", nullptr}}));
+    const std::string text = log.text.str();
+    INFO(text);
+    CHECK(text.find("[error] test/throw threw: request boom") != std::string::npos);
+    CHECK(text.find("[error] test/notify threw: notification boom") != std::string::npos);
+    CHECK(text.find("[error] response handler threw: response boom") != std::string::npos);
+    h.request(3, "flint/inspect", json::object{});  // and the server goes on serving
+    CHECK(h.take().at("id") == 3);
 }
 
 TEST_CASE("server-to-client requests: workspace/configuration is pulled and its reply routed back") {
