@@ -3,6 +3,7 @@
 // hedging across two providers, a local model server Flint starts and restarts, and
 // the fault and budget policy (rate limits, budgets, caps, stalls, unreachable).
 #include "ScriptedModelServer.h"
+#include "TestSecrets.h"
 
 #include "model/Provider.h"
 
@@ -25,7 +26,7 @@ using Refusal = StreamUpdate::Refusal;
 
 namespace {
 
-const std::string kKey = "sk-flint-test-KEY-4f9a2c";
+const std::string kKey = kTestApiKey;
 
 struct Result {
     std::string text;
@@ -275,6 +276,24 @@ TEST_CASE("proxy: CONNECT tunnels and absolute-form requests, from the setting o
     CHECK(carried[2].at("proxyAuthorization").is_null());
     CHECK(server.control("GET", "/__flint/upgrades").as_array().back().at("headers").at("authorization").as_string() ==
           "Bearer " + kKey);
+    // What the proxy itself read of the tunnel (the CONNECT request) holds no key.
+    CHECK_FALSE(carried[2].at("headers").as_object().contains("authorization"));
+    CHECK(json::serialize(carried[2]).find(kKey) == std::string::npos);
+
+    // A keyed plain-http request through a proxy is relayed (absolute form, as curl
+    // does): to the configured origin and nowhere else.
+    ProviderConfig keyed = config(server);
+    keyed.apiKeyEnv = "FLINT_TEST_KEY";
+    keyed.proxy = proxyUrl;
+    Provider relayed(loop, keyed, kKeyOnly);
+    CHECK(run(loop, relayed).end == End::Stop);
+    carried = proxy.control("GET", "/__proxy/requests").as_array();
+    REQUIRE(carried.size() == 4);
+    CHECK(carried[3].at("target").as_string() == "http://" + origin + "/v1/chat/completions");
+    CHECK(requests(server).back().at("headers").at("authorization").as_string() == "Bearer " + kKey);
+    for (const json::value& r : carried)
+        if (json::serialize(r).find(kKey) != std::string::npos)
+            CHECK(r.at("target").as_string().find("http://" + origin + "/") == 0);
 }
 
 TEST_CASE("proxy: credentials from the proxy URL; a 407 is a clear error") {
@@ -421,9 +440,9 @@ TEST_CASE("the API key from a key file, read at request time") {
     Provider provider(loop, c, environment({}));
     CHECK(run(loop, provider).end == End::Stop);
     CHECK(requests(server).back().at("headers").at("authorization").as_string() == "Bearer " + kKey);
-    std::ofstream(path) << "sk-rotated\n";  // read again for each request
+    std::ofstream(path) << kKey << "-rotated\n";  // read again for each request
     CHECK(run(loop, provider).end == End::Stop);
-    CHECK(requests(server).back().at("headers").at("authorization").as_string() == "Bearer sk-rotated");
+    CHECK(requests(server).back().at("headers").at("authorization").as_string() == "Bearer " + kKey + "-rotated");
     ::unlink(path.c_str());
     const Result missing = run(loop, provider);
     CHECK(missing.refused == Refusal::NoKey);
@@ -542,6 +561,7 @@ TEST_CASE("TLS: verified with the configured CA file, through a CONNECT tunnel, 
     const json::array carried = proxy.control("GET", "/__proxy/requests").as_array();
     REQUIRE(carried.size() == 1);  // one tunnel, kept alive for both requests
     CHECK(carried[0].at("method") == "CONNECT");
+    CHECK(json::serialize(carried[0]).find(kKey) == std::string::npos);  // the key is inside the tunnel only
     CHECK(requests(server).back().at("headers").at("authorization").as_string() == "Bearer " + kKey);
 
     // The WebSocket mode over TLS (wss) through the same kind of tunnel.
@@ -550,5 +570,7 @@ TEST_CASE("TLS: verified with the configured CA file, through a CONNECT tunnel, 
     secureSocket.transport = ProviderConfig::Transport::WebSocket;
     Provider wss(loop, secureSocket, kKeyOnly);
     CHECK(run(loop, wss).end == End::Stop);
-    CHECK(proxy.control("GET", "/__proxy/requests").as_array().size() == 2);
+    const json::array tunnels = proxy.control("GET", "/__proxy/requests").as_array();
+    CHECK(tunnels.size() == 2);
+    CHECK(json::serialize(tunnels).find(kKey) == std::string::npos);
 }
