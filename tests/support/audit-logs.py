@@ -35,6 +35,24 @@ def pieces(secret):
     return {secret[i:i + PIECE] for i in range(len(secret) - PIECE + 1)}
 
 
+def masked(line, held, needles):
+    """The line with every stretch covered by a secret's pieces shown as <name>."""
+    covered = [None] * len(line)
+    for piece in held:
+        start = line.find(piece)
+        while start >= 0:
+            for i in range(start, start + len(piece)):
+                covered[i] = needles[piece]
+            start = line.find(piece, start + 1)
+    out = []
+    for i, c in enumerate(line):
+        if covered[i] is None:
+            out.append(c)
+        elif i == 0 or covered[i - 1] != covered[i]:
+            out.append("<" + covered[i] + ">")
+    return "".join(out)
+
+
 def scan(directory, named_secrets, out=sys.stdout):
     """Returns the number of problems (leaks, or no logs to judge)."""
     needles = {piece: name for name, secret in named_secrets.items() for piece in pieces(secret)}
@@ -56,10 +74,7 @@ def scan(directory, named_secrets, out=sys.stdout):
             for number, line in enumerate(text.splitlines(), 1):
                 held = [piece for piece in hits if piece in line]
                 if held:
-                    shown = line
-                    for piece in held:
-                        shown = shown.replace(piece, "<" + needles[piece] + " piece>")
-                    leaks.append(f"{os.path.relpath(path, directory)}:{number}: {shown[:300]}")
+                    leaks.append(f"{os.path.relpath(path, directory)}:{number}: {masked(line, held, needles)[:300]}")
     print(f"audit: {files} log file(s), {lines} line(s), {size / 1048576:.1f} MiB under {directory}; "
           f"{verbose} at debug level or below", file=out)
     problems = 0
