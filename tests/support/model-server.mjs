@@ -19,8 +19,8 @@
 //   GET  /__flint/requests every model request: {id, method, path, headers, body, connection, aborted, completed,
 //                          receivedNs, firstTokenNs} (times: CLOCK_MONOTONIC ns, as steady_clock in C++ on Linux);
 //                          ?last=N: only the last N (with --keep-requests N, only the last N are kept)
-//   GET  /__flint/totals   {requests, aborted, completed, connections}: counts since the start, kept even when
-//                          the records themselves are not (--keep-requests)
+//   GET  /__flint/totals   {requests, aborted, completed, open, connections}: counts since the start, kept even
+//                          when the records themselves are not (--keep-requests); open: HTTP responses in flight
 //   GET  /__flint/wait?id=N&for=received|aborted|completed   answers once request N has arrived / is in
 //                          that state (or 504 after 10 s)
 //   GET  /__flint/connections?atLeast=N  answers {opened} once N connections were ever opened (504 after 10 s)
@@ -85,6 +85,19 @@ const markCompleted = (record) => {
   if (!record.completed) totals.completed++;
   record.completed = true;
 };
+// HTTP responses not yet finished or closed, looked at again when totals are asked for:
+// a socket can go without a "close" reaching the response (it went while the body was
+// read, say), and such a request must not look in flight forever.
+const openResponses = new Map(); // record -> res
+function sweepOpenResponses() {
+  for (const [record, res] of openResponses) {
+    if (res.writableFinished) markCompleted(record);
+    else if (res.destroyed || !res.socket || res.socket.destroyed) markAborted(record);
+    else continue;
+    openResponses.delete(record);
+  }
+  return openResponses.size;
+}
 const waiters = [];
 let releases = [];
 let nextConnection = 1;
@@ -287,7 +300,10 @@ const handler = async (req, res) => {
     return reply(200, last === null ? requests : requests.slice(-Number(last)));
   }
   if (url.pathname === "/__flint/upgrades") return reply(200, upgrades);
-  if (url.pathname === "/__flint/totals") return reply(200, { ...totals, connections: nextConnection - 1 });
+  if (url.pathname === "/__flint/totals") {
+    const open = sweepOpenResponses();
+    return reply(200, { ...totals, open, connections: nextConnection - 1 });
+  }
   if (url.pathname === "/health") return reply(200, { status: "ok" });
   if (url.pathname === "/__flint/connections") {
     const w = { atLeast: Number(url.searchParams.get("atLeast") ?? 0), respond: reply };
@@ -323,17 +339,21 @@ const handler = async (req, res) => {
   notifyWaiters();
   res.setHeader("x-flint-connection", String(req.socket.flintId));
   res.setHeader("x-flint-request", String(record.id));
+  openResponses.set(record, res);
   res.on("close", () => {
     if (!res.writableFinished) markAborted(record);
+    openResponses.delete(record);
     notifyWaiters();
   });
   res.on("finish", () => {
     markCompleted(record);
+    openResponses.delete(record);
     notifyWaiters();
   });
   // A client that hung up while the body was being read has closed already: no "close" comes.
   if (req.socket.destroyed) {
     markAborted(record);
+    openResponses.delete(record);
     notifyWaiters();
     return;
   }
