@@ -300,7 +300,7 @@ TEST_CASE("an edit is never delivered against a newer document version") {
     finish(server);
 }
 
-TEST_CASE("the first changed hunk is answered before the model has finished; the rest is stored") {
+TEST_CASE("the first changed hunk is answered before the model has finished, the rest is stored") {
     boost::asio::io_context loop;
     ScriptedModelServer model(loop);
     std::string text, rewrite;

@@ -145,7 +145,7 @@ TEST_CASE("other HTTP errors are reported with the provider's message and not re
     CHECK(requests(server).size() == 1);
 }
 
-TEST_CASE("a stalled model hits the first-token timeout; text that arrived is kept on a dropped stream") {
+TEST_CASE("a stalled model hits the first-token timeout, text that arrived is kept on a dropped stream") {
     boost::asio::io_context loop;
     ScriptedModelServer server(loop);
     ProviderConfig c = config(server);

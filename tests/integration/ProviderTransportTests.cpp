@@ -130,7 +130,7 @@ TEST_CASE("websocket: the Responses WebSocket mode streams over one persistent s
     }
 }
 
-TEST_CASE("websocket: the first delta arrives while the server holds the rest; cancel closes the socket") {
+TEST_CASE("websocket: the first delta arrives while the server holds the rest, cancel closes the socket") {
     boost::asio::io_context loop;
     ScriptedModelServer server(loop);
     server.control("POST", "/__flint/script", R"({"reply":"alpha beta gamma","tokenChars":6,"holdAfter":1})");
@@ -296,7 +296,7 @@ TEST_CASE("proxy: CONNECT tunnels and absolute-form requests, from the setting o
             CHECK(r.at("target").as_string().find("http://" + origin + "/") == 0);
 }
 
-TEST_CASE("proxy: credentials from the proxy URL; a 407 is a clear error") {
+TEST_CASE("proxy: credentials from the proxy URL, a 407 is a clear error") {
     boost::asio::io_context loop;
     ScriptedModelServer server(loop);
     ScriptedModelServer proxy(loop, ScriptedModelServer::Program::ConnectProxy, {"--auth", "alice:wonder land"});
@@ -316,14 +316,19 @@ TEST_CASE("proxy: credentials from the proxy URL; a 407 is a clear error") {
     CHECK(carried.back().at("proxyAuthorization") == "Basic YWxpY2U6d29uZGVyIGxhbmQ=");
 }
 
-TEST_CASE("hedging: a slow primary is raced by the backup; the first to stream wins, the other is cancelled") {
+TEST_CASE("hedging: a slow primary is raced by the backup, the first to stream wins, the other is cancelled") {
     boost::asio::io_context loop;
     ScriptedModelServer slow(loop);
     ScriptedModelServer fast(loop);
     slow.control("POST", "/__flint/script", R"({"reply":"from the slow one","holdAfter":0})");
     fast.control("POST", "/__flint/script", R"({"reply":"from the fast one"})");
-    Provider primary(loop, config(slow));
-    Provider backup(loop, config(fast));
+    // Each with a key of its own: the race sends the same request with each one's key.
+    ProviderConfig primaryConfig = config(slow), backupConfig = config(fast);
+    primaryConfig.apiKeyEnv = "FLINT_TEST_KEY";
+    backupConfig.apiKeyEnv = "BACKUP_KEY";
+    const auto keys = environment({{"FLINT_TEST_KEY", kKey}, {"BACKUP_KEY", "sk-backup-0000"}});
+    Provider primary(loop, primaryConfig, keys);
+    Provider backup(loop, backupConfig, keys);
     auto hedged = Provider::hedged(primary, backup, std::chrono::milliseconds(100));
     const Result r = run(loop, *hedged);
     CHECK(r.end == End::Stop);
@@ -331,6 +336,9 @@ TEST_CASE("hedging: a slow primary is raced by the backup; the first to stream w
     const std::string id = std::to_string(requests(slow).back().at("id").as_int64());
     CHECK(slow.control("GET", "/__flint/wait?id=" + id + "&for=aborted").at("aborted") == true);
     slow.control("POST", "/__flint/release");
+    CHECK(requests(slow).back().at("headers").at("authorization").as_string() == "Bearer " + kKey);
+    CHECK(requests(fast).back().at("headers").at("authorization").as_string() == "Bearer sk-backup-0000");
+    CHECK(json::serialize(requests(fast)).find(kKey) == std::string::npos);
 
     // A primary that streams in time is never raced.
     slow.control("POST", "/__flint/script", R"({"holdAfter":null})");
@@ -380,7 +388,7 @@ TEST_CASE("local model process: started on a free port, healthy, restarted when 
     CHECK(::kill(second, 0) != 0);
 }
 
-TEST_CASE("429 sets rate-limited-until; automatic requests are refused until then, invoked ones go") {
+TEST_CASE("429 sets rate-limited-until, automatic requests are refused until then, invoked ones go") {
     boost::asio::io_context loop;
     ScriptedModelServer server(loop);
     ProviderConfig c = config(server);
@@ -408,7 +416,7 @@ TEST_CASE("429 sets rate-limited-until; automatic requests are refused until the
     CHECK(provider.health().state == ProviderHealth::State::Ready);
 }
 
-TEST_CASE("budgets: automatic requests are refused quickly with a typed reason; invoked ones still go") {
+TEST_CASE("budgets: automatic requests are refused quickly with a typed reason, invoked ones still go") {
     boost::asio::io_context loop;
     ScriptedModelServer server(loop);
     ProviderConfig c = config(server);

@@ -222,7 +222,7 @@ TEST_CASE("an excluded document gets no suggestion or code action and sends no r
     CHECK(s.requests().size() == before + 1);
 }
 
-TEST_CASE("llama.cpp /infill gets the definitions as input_extra; a new file joins the index when watched") {
+TEST_CASE("llama.cpp /infill gets the definitions as input_extra, a new file joins the index when watched") {
     Session s("llama-infill");
     completion(s.server, 2, s.folder.uri("app/main.py"), kLine, kCharacter);
     json::value body = json::parse(s.lastBody());
@@ -250,7 +250,7 @@ TEST_CASE("llama.cpp /infill gets the definitions as input_extra; a new file joi
     CHECK(found);
 }
 
-TEST_CASE("a family's raw template carries the repository's files; .flintignore and context.exclude keep files out; "
+TEST_CASE("a family's raw template carries the repository's files, .flintignore and context.exclude keep files out, "
           "non-ASCII arrives intact") {
     const std::string mainText =
         "import os\n"

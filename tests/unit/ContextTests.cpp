@@ -80,7 +80,7 @@ TEST_CASE("a document's definitions follow edits without a full pass") {
     CHECK(renamed);
 }
 
-TEST_CASE("typing inside the window re-reads no definitions; an edit outside it does") {
+TEST_CASE("typing inside the window re-reads no definitions, an edit outside it does") {
     std::string source;
     for (int i = 0; i < 30; ++i) source += "def f" + std::to_string(i) + "(x):\n    return x\n\n";
     Document doc("file:///w.py", "python", 1, source);

@@ -122,7 +122,7 @@ TEST_CASE("budget: per-minute and per-day requests and tokens, in sliding window
     CHECK_FALSE(budget.admit(Priority::Automatic, t0 + 2min + 24h));
 }
 
-TEST_CASE("one provider serves everything; named providers per feature; hedges") {
+TEST_CASE("one provider serves everything, named providers per feature, hedges") {
     auto one = parseProviderSettings(object(R"({"provider": {"endpoint": "http://127.0.0.1:1"}})"));
     CHECK(one.errors.empty());
     for (const auto& route : one.routes) CHECK(route.provider == "default");
