@@ -112,11 +112,13 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
     std::string lastError;
     std::string servedBy;
     std::vector<std::function<void(const ProviderHealth&)>> listeners;
-    std::vector<std::function<void(const ProviderEvent&)>> observers;
+    // Each watcher with the provider (owner or hedged view) it was added through, so a
+    // view that goes away takes its watchers with it while the owner lives on.
+    std::vector<std::pair<const Provider*, std::function<void(const ProviderEvent&)>>> observers;
     uint64_t nextCall = 1;
 
     void report(const ProviderEvent& event) {
-        for (auto& observer : std::vector(observers)) observer(event);
+        for (auto& observer : std::vector(observers)) observer.second(event);
     }
     asio::steady_timer recheck;
     std::minstd_rand random{std::random_device{}()};
@@ -327,6 +329,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
             event.error = update.error;
             event.refused = update.refused;
             p.report(event);
+            update.status = status;
+            update.timedOut = timedOut;
             onUpdate(update);
         }
         void fail(std::string message, Refusal refused = Refusal::None) {
@@ -636,7 +640,11 @@ Provider::Provider(std::shared_ptr<Impl> primary, std::shared_ptr<Impl> backup, 
 Provider::~Provider() {
     // Streams still finishing may keep the state alive for a while; they report to no
     // one now, and the local model server stops with the provider that started it.
-    if (!owner_) return;
+    if (!owner_) {
+        // A hedged view: only the watchers added through it go (the owners keep theirs).
+        std::erase_if(impl_->observers, [this](const auto& observer) { return observer.first == this; });
+        return;
+    }
     impl_->observers.clear();
     impl_->listeners.clear();
     if (impl_->local) impl_->local.reset();
@@ -644,6 +652,10 @@ Provider::~Provider() {
 
 std::unique_ptr<Provider> Provider::hedged(const Provider& primary, const Provider& backup, milliseconds delay) {
     return std::unique_ptr<Provider>(new Provider(primary.impl_, backup.impl_, delay));
+}
+
+bool Provider::hedges(const Provider& primary, const Provider& backup, milliseconds delay) const {
+    return !owner_ && impl_ == primary.impl_ && backup_ == backup.impl_ && hedgeDelay_ == delay;
 }
 
 const ProviderConfig& Provider::config() const { return impl_->config; }
@@ -667,7 +679,7 @@ std::shared_ptr<ProviderCall> Provider::stream(ModelRequest request, std::functi
 }
 
 void Provider::observe(std::function<void(const ProviderEvent&)> observer) {
-    impl_->observers.push_back(std::move(observer));
+    impl_->observers.emplace_back(this, std::move(observer));
 }
 
 ProviderHealth Provider::health() const { return impl_->health(); }

@@ -77,7 +77,7 @@ TEST_CASE("next-edit engine: a pure insertion at the cursor is there for inline 
     const NextEditSuggestion again = ask(loop, engine, provider, doc.uri(), cursor);
     CHECK(again.edits == s.edits);
     CHECK(engine.stats().modelRequests == 1);
-    CHECK(engine.stats().fromStore == 1);
+    CHECK(engine.stats().cacheHits == 1);
 
     // The user types "a " of it: the rest stays, for the new version.
     const ContentChange typed{TextRange{doc.text().positionAt(cursor, PositionEncoding::Utf8),

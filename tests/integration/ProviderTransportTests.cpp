@@ -354,6 +354,32 @@ TEST_CASE("hedging: a slow primary is raced by the backup, the first to stream w
     CHECK(failover.text == "from the fast one");
 }
 
+TEST_CASE("hedging: watchers added through a hedged view go with the view; the owner's stay") {
+    boost::asio::io_context loop;
+    ScriptedModelServer server(loop);
+    ScriptedModelServer other(loop);
+    Provider primary(loop, config(server));
+    Provider backup(loop, config(other));
+    size_t seenByOwner = 0, seenByView = 0;
+    primary.observe([&](const ProviderEvent& e) { seenByOwner += e.kind == ProviderEvent::Kind::Started; });
+    auto view = Provider::hedged(primary, backup, std::chrono::milliseconds(5000));
+    CHECK(view->hedges(primary, backup, std::chrono::milliseconds(5000)));
+    CHECK_FALSE(view->hedges(primary, backup, std::chrono::milliseconds(100)));
+    CHECK_FALSE(view->hedges(backup, primary, std::chrono::milliseconds(5000)));
+    CHECK_FALSE(primary.hedges(primary, backup, std::chrono::milliseconds(5000)));
+    view->observe([&](const ProviderEvent& e) { seenByView += e.kind == ProviderEvent::Kind::Started; });
+    CHECK(run(loop, *view).end == End::Stop);
+    CHECK(seenByOwner == 1);
+    CHECK(seenByView == 1);
+
+    // A configuration applied again used to leave one watcher per apply behind in the
+    // shared state; the view's destruction now takes its own.
+    view.reset();
+    CHECK(run(loop, primary).end == End::Stop);
+    CHECK(seenByOwner == 2);
+    CHECK(seenByView == 1);
+}
+
 TEST_CASE("local model process: started on a free port, healthy, restarted when killed") {
     boost::asio::io_context loop;
     ProviderConfig c;

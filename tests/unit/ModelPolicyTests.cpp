@@ -122,6 +122,36 @@ TEST_CASE("budget: per-minute and per-day requests and tokens, in sliding window
     CHECK_FALSE(budget.admit(Priority::Automatic, t0 + 2min + 24h));
 }
 
+TEST_CASE("budget: a request whose tokens must fit (next edit's tokens per minute)") {
+    BudgetConfig config;
+    config.tokensPerMinute = 1000;
+    Budget budget(config);
+    const auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+    using Check = Budget::TokenCheck;
+    CHECK_FALSE(budget.admit(Priority::Automatic, t0, 600, Check::Fits));
+    auto refused = budget.admit(Priority::Automatic, t0 + 30s, 600, Check::Fits);  // 1200 would not fit
+    REQUIRE(refused);
+    CHECK(refused->limit == BudgetLimit::TokensPerMinute);
+    CHECK(refused->until == t0 + 60s);  // when the first 600 leave the window
+    CHECK_FALSE(budget.admit(Priority::Automatic, t0 + 30s, 400, Check::Fits));  // exactly fits
+    CHECK(budget.tokensInLastMinute(t0 + 59s) == 1000);
+    CHECK_FALSE(budget.admit(Priority::Automatic, t0 + 60s, 600, Check::Fits));  // the first left the window
+    CHECK(budget.tokensInLastMinute(t0 + 60s) == 1000);
+    // More than the whole limit never fits; the default check would have let it go.
+    auto never = budget.admit(Priority::Automatic, t0 + 10min, 1001, Check::Fits);
+    REQUIRE(never);
+    CHECK(never->until == t0 + 11min);
+    CHECK_FALSE(budget.admit(Priority::Automatic, t0 + 10min, 1001));
+
+    // New limits keep what the window holds; 0 is no limit.
+    Budget changing(config);
+    CHECK_FALSE(changing.admit(Priority::Automatic, t0, 900, Check::Fits));
+    changing.configure(BudgetConfig{.tokensPerMinute = 500});
+    CHECK(changing.admit(Priority::Automatic, t0 + 1s, 1, Check::Fits));
+    changing.configure(BudgetConfig{});
+    CHECK_FALSE(changing.admit(Priority::Automatic, t0 + 1s, 1'000'000'000, Check::Fits));
+}
+
 TEST_CASE("one provider serves everything, named providers per feature, hedges") {
     auto one = parseProviderSettings(object(R"({"provider": {"endpoint": "http://127.0.0.1:1"}})"));
     CHECK(one.errors.empty());

@@ -3,6 +3,7 @@
 #include "lsp/ServerContext.h"
 #include "workspace/SyntaxTree.h"
 
+#include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
@@ -361,4 +362,45 @@ TEST_CASE("flint/status: sent once initialized, and again only when it changes")
     h.notify("workspace/didChangeConfiguration", json::object{{"settings", json::object{{"flint", json::object{}}}}});
     REQUIRE(h.statuses.size() == 3);
     CHECK(h.statuses[2].at("state") == "no-model");
+}
+
+TEST_CASE("a configuration applied again keeps an unchanged hedged route; a changed one replaces it") {
+    boost::asio::io_context loop;  // never run: providers are made, nothing connects
+    std::vector<json::value> sent;
+    LanguageServer server([&](std::string payload) { sent.push_back(json::parse(payload)); },
+                          [](std::function<void()>) {}, &loop);
+    auto settings = [](int hedgeAfterMs, int debounceMs) {
+        return json::object{
+            {"providers", json::object{{"fast", json::object{{"endpoint", "http://127.0.0.1:1"}}},
+                                       {"gpu", json::object{{"endpoint", "http://127.0.0.1:2"}}}}},
+            {"features", json::object{{"inline", json::object{{"provider", "fast"},
+                                                              {"hedge", "gpu"},
+                                                              {"hedgeAfterMs", hedgeAfterMs}}}}},
+            {"inline", json::object{{"debounceMs", debounceMs}}}};
+    };
+    auto configure = [&](json::object flint) {
+        server.onMessage(json::serialize(json::object{
+            {"jsonrpc", "2.0"},
+            {"method", "workspace/didChangeConfiguration"},
+            {"params", json::object{{"settings", json::object{{"flint", std::move(flint)}}}}}}));
+    };
+    server.onMessage(json::serialize(json::object{
+        {"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"},
+        {"params", json::object{{"processId", nullptr}, {"capabilities", json::object{}},
+                                {"initializationOptions", settings(150, 0)}}}}));
+    server.onMessage(R"({"jsonrpc":"2.0","method":"initialized","params":{}})");
+    ServerContext& ctx = server.context();
+    const auto inlineRoute = static_cast<size_t>(ServerContext::Feature::Inline);
+    const std::shared_ptr<Provider> first = ctx.routes[inlineRoute];
+    REQUIRE(first);
+    CHECK(first->hedges(*ctx.providers.at("fast"), *ctx.providers.at("gpu"), std::chrono::milliseconds(150)));
+
+    configure(settings(150, 5));  // another section changed: the providers and the hedge did not
+    CHECK(ctx.routes[inlineRoute] == first);
+
+    configure(settings(300, 5));  // the hedge's delay changed: a new route
+    REQUIRE(ctx.routes[inlineRoute]);
+    CHECK(ctx.routes[inlineRoute] != first);
+    CHECK(ctx.routes[inlineRoute]->hedges(*ctx.providers.at("fast"), *ctx.providers.at("gpu"),
+                                          std::chrono::milliseconds(300)));
 }
