@@ -354,7 +354,7 @@ TEST_CASE("hedging: a slow primary is raced by the backup, the first to stream w
     CHECK(failover.text == "from the fast one");
 }
 
-TEST_CASE("hedging: watchers added through a hedged view go with the view; the owner's stay") {
+TEST_CASE("hedging: watchers added through a hedged view go with the view, the owner's stay") {
     boost::asio::io_context loop;
     ScriptedModelServer server(loop);
     ScriptedModelServer other(loop);

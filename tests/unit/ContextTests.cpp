@@ -421,7 +421,7 @@ Cuts cutsOf(const std::string& languageId, const std::string& uri, std::string s
 
 } // namespace
 
-TEST_CASE("window edges, Python: a construct the line cut splits is left out whole; a long one is cut between statements") {
+TEST_CASE("window edges, Python: a construct the line cut splits is left out whole, a long one is cut between statements") {
     const std::string source =
         "import os\n"
         "\n"
