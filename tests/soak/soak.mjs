@@ -575,7 +575,7 @@ async function main() {
   log(`  model server: ${totals.requests} requests, ${totals.aborted} closed mid-stream, ${totals.completed} completed, ${totals.connections} connections` +
       (counts.samplesWithStreamOpen ? `; ${counts.samplesWithStreamOpen} sample(s) taken with a stream still open after 2 s` : ""));
   log(`  RSS after warm-up (${warm?.keystrokes} keystrokes): ${(warm?.rssKiB / 1024).toFixed(2)} MiB; at the end: ${(last?.rssKiB / 1024).toFixed(2)} MiB;` +
-      ` slope ${rssSlope.toFixed(1)} KiB per 100k keystrokes (limit ${settings.maxRssSlopeKiB})`);
+      ` slope ${rssSlope.toFixed(1)} KiB per 100k keystrokes (limit ${settings.maxRssSlopeKiB ?? "none"})`);
   log(`  fds after warm-up: ${warm?.fds}; at the end: ${last?.fds}; min ${summary.fds.min}, max ${summary.fds.max};` +
       ` sockets vary by ${socketSpread} (limit ${settings.maxSocketSpread}), other descriptors by ${fdSpread} (limit ${settings.maxFdSpread})`);
 
