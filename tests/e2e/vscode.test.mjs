@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { testApiKey } from "../support/test-secrets.mjs";
 import { CodeServer, ModelServer, artifacts, closedPort, median, root, until } from "./harness.mjs";
 
 const READY = /^Flint: ready/;
@@ -263,7 +264,7 @@ describe("model endpoint down", () => {
 // default provider serves inline completion (it answers nothing, so no ghost text
 // competes for Tab) and `flint.providers.edits` serves next-edit
 // (`flint.features.nextEdit`), scripted with the region rewritten.
-const API_KEY = "sk-flint-e2e-0123456789abcdef";
+const API_KEY = testApiKey; // the suite's one fake key (tests/support/TestSecrets.h)
 const AREA = 'def area(w, height):\n    """The area of a rectangle, in square units."""\n    assert height >= 0\n    return w * height\n';
 const AREA_RENAMED = AREA.replaceAll("w,", "width,").replace("w * height", "width * height");
 

@@ -3,6 +3,7 @@
 // workspace/applyEdit, versioned, minimal, cancellable, and refused when broken.
 #include "LspProcess.h"
 #include "ScriptedModelServer.h"
+#include "TestSecrets.h"
 
 #include "workspace/Text.h"
 
@@ -322,7 +323,7 @@ TEST_CASE("code actions: a quick fix per diagnostic, an instruction from the cli
 
 TEST_CASE("code action on code holding a secret: the model sees a placeholder, the edit keeps the user's value") {
     const std::string uri = "file:///work/client.py";
-    const std::string key = "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
+    const std::string key = kBufferSecret;
     const std::string source = "import os\n"
                                "\n"
                                "def connect():\n"
@@ -333,7 +334,7 @@ TEST_CASE("code action on code holding a secret: the model sees a placeholder, t
     // The model renames the variable and keeps the placeholder it was shown.
     model.control("POST", "/__flint/script", json::serialize(json::object{{"reply",
         "    key = \"REDACTED\"  # clé — 鍵\n    return os.getenv(\"HOST\"), key\n"}}));
-    LspProcess server({"--stdio", "--log-level", "debug"});
+    LspProcess server;  // at trace level: the debug lines are there
     start(server, resolvingClient(), providerOptions(model));
     server.notify("textDocument/didOpen", json::object{{"textDocument", json::object{
         {"uri", uri}, {"languageId", "python"}, {"version", 1}, {"text", source}}}});
@@ -352,7 +353,7 @@ TEST_CASE("code action on code holding a secret: the model sees a placeholder, t
     // What went out: the placeholder, never the key; the non-ASCII comment intact.
     const std::string body(model.control("GET", "/__flint/requests").at(0).at("body").as_string());
     const std::string user(json::parse(body).at("messages").at(1).at("content").as_string());
-    CHECK(body.find("sk-proj-Ab3d") == std::string::npos);
+    CHECK(body.find(key.substr(0, 12)) == std::string::npos);
     CHECK(user.find("    api_key = \"REDACTED\"  # clé — 鍵\n") != std::string::npos);
 
     // A reply that lost the placeholder cannot say where the key goes: refused, nothing applied.
@@ -368,7 +369,7 @@ TEST_CASE("code action on code holding a secret: the model sees a placeholder, t
     // The debug log counts the redaction; no log line carries the key.
     const std::string log = server.stderrText();
     CHECK(log.find("1 secret(s) redacted") != std::string::npos);
-    CHECK(log.find("sk-proj-Ab3d") == std::string::npos);
+    CHECK(log.find(key.substr(0, 12)) == std::string::npos);
 }
 
 TEST_CASE("every code action, resolved through the real server: its prompt, a versioned edit, the expected text") {

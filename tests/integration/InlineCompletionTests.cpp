@@ -153,7 +153,7 @@ TEST_CASE("a chat model's suggestion streams as partial notifications, then the 
     finish(server);
 }
 
-TEST_CASE("the standard response goes out once the first line is whole; partials come before the stream ends") {
+TEST_CASE("the standard response goes out once the first line is whole, partials come before the stream ends") {
     boost::asio::io_context loop;
     ScriptedModelServer model(loop);
     // Four characters a token; the server holds the stream after "print(count)\n   "

@@ -3,6 +3,7 @@
 // rewritten region.
 #include "LspProcess.h"
 #include "ScriptedModelServer.h"
+#include "TestSecrets.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
@@ -299,7 +300,7 @@ TEST_CASE("an edit is never delivered against a newer document version") {
     finish(server);
 }
 
-TEST_CASE("the first changed hunk is answered before the model has finished; the rest is stored") {
+TEST_CASE("the first changed hunk is answered before the model has finished, the rest is stored") {
     boost::asio::io_context loop;
     ScriptedModelServer model(loop);
     std::string text, rewrite;
@@ -409,7 +410,7 @@ TEST_CASE("next-edit guardrails: turned off, per language and per glob, and a to
 }
 
 TEST_CASE("next edit: nothing from an excluded file, secrets redacted, no request for a region holding one") {
-    const std::string key = "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
+    const std::string key = kBufferSecret;
     // A key far above the function (in the read-only text before the region).
     std::string source = "API_KEY = \"" + key + "\"\n";
     for (int i = 0; i < 30; ++i) source += "LIMIT_" + std::to_string(i) + " = " + std::to_string(i) + "\n";
@@ -418,7 +419,7 @@ TEST_CASE("next edit: nothing from an excluded file, secrets redacted, no reques
     boost::asio::io_context loop;
     ScriptedModelServer model(loop);
     model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", kRewrite}}));
-    LspProcess server({"--stdio", "--log-level", "debug"});
+    LspProcess server;  // at trace level: the debug lines are there
     start(server, options(model), source + kSource);
     auto change = [&](const std::string& uri, int64_t version, json::value at, const std::string& text) {
         server.notify("textDocument/didChange", json::object{
@@ -445,7 +446,7 @@ TEST_CASE("next edit: nothing from an excluded file, secrets redacted, no reques
     REQUIRE(modelRequests(model) == 1);
     const std::string body(model.control("GET", "/__flint/requests").as_array().back().at("body").as_string());
     INFO(body);
-    CHECK(body.find("sk-proj-Ab3d") == std::string::npos);
+    CHECK(body.find(key.substr(0, 12)) == std::string::npos);
     CHECK(body.find("API_KEY = \\\"REDACTED\\\"") != std::string::npos);  // (JSON-escaped quotes)
     CHECK(body.find("ENV_MARKER") == std::string::npos);
     CHECK(body.find("total = 0") != std::string::npos);
@@ -462,5 +463,5 @@ TEST_CASE("next edit: nothing from an excluded file, secrets redacted, no reques
     finish(server);
     const std::string log = server.stderrText();
     CHECK(log.find("next edit: 1 secret(s) redacted") != std::string::npos);
-    CHECK(log.find("sk-proj-Ab3d") == std::string::npos);
+    CHECK(log.find(key.substr(0, 12)) == std::string::npos);
 }

@@ -12,8 +12,12 @@
 #include <boost/process/pipe.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <cctype>
 #include <deque>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <poll.h>
 #include <sstream>
@@ -23,10 +27,33 @@ namespace bp = boost::process;
 
 namespace flint::test {
 
+namespace {
+
+// A file name for this process's log: the running test case's name (when there is
+// one), this test binary's pid and a sequence number, so parallel ctest runs never
+// share a file and a leak found by the audit points at its test.
+std::string logFileName() {
+    static std::atomic<int> sequence{0};
+    std::string name = "flint-lsp";
+    if (Catch::IResultCapture* capture = Catch::getCurrentContext().getResultCapture()) {
+        name.clear();
+        for (char c : capture->getCurrentTestName()) {
+            const bool plain = std::isalnum(static_cast<unsigned char>(c)) != 0;
+            if (!plain && (name.empty() || name.back() == '-')) continue;
+            name += plain ? c : '-';
+            if (name.size() >= 80) break;
+        }
+    }
+    return name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++sequence) + ".log";
+}
+
+} // namespace
+
 struct LspProcess::Impl {
     bp::pipe in;
     bp::pipe out;
     std::string stderrPath;
+    std::string logFileArg;  // the test's own --log-file, copied beside stderr at the end
     bp::child child;
     lsp::MessageReader reader;
     std::deque<std::string> ready;  // framed payloads not yet handed out
@@ -37,11 +64,18 @@ LspProcess::LspProcess(std::vector<std::string> args) : LspProcess(std::move(arg
 
 LspProcess::LspProcess(std::vector<std::string> args, std::vector<std::pair<std::string, std::string>> environment)
     : impl_(std::make_unique<Impl>()) {
-    char path[] = "/tmp/flint-test-stderr-XXXXXX";
-    const int fd = ::mkstemp(path);
-    REQUIRE(fd >= 0);
-    ::close(fd);
-    impl_->stderrPath = path;
+    const std::filesystem::path logs = FLINT_TEST_LOG_DIR;
+    std::error_code error;
+    std::filesystem::create_directories(logs, error);
+    INFO("cannot create the test log directory " << logs << ": " << error.message());
+    REQUIRE_FALSE(error);
+    impl_->stderrPath = (logs / logFileName()).string();
+    if (std::find(args.begin(), args.end(), "--log-level") == args.end()) {
+        args.push_back("--log-level");
+        args.push_back("trace");
+    }
+    if (auto it = std::find(args.begin(), args.end(), "--log-file"); it != args.end() && it + 1 != args.end())
+        impl_->logFileArg = *(it + 1);
     bp::environment env = boost::this_process::environment();
     for (const auto& [name, value] : environment) {
         if (value.empty()) env.erase(name);
@@ -59,7 +93,12 @@ LspProcess::~LspProcess() {
         impl_->child.terminate();
     }
     if (impl_->child.valid()) impl_->child.wait();
-    ::unlink(impl_->stderrPath.c_str());
+    // The log stays for the audit; a log file the test chose joins it there.
+    if (!impl_->logFileArg.empty()) {
+        std::error_code ignored;
+        std::filesystem::copy_file(impl_->logFileArg, impl_->stderrPath + ".log-file.log",
+                                   std::filesystem::copy_options::overwrite_existing, ignored);
+    }
 }
 
 void LspProcess::writeRaw(std::string_view bytes) {

@@ -3,7 +3,13 @@
 // JSON-RPC on stdin/stdout, stderr captured to a file. Every wait has a deadline;
 // nothing sleeps.
 //
-//   LspProcess server;                        // spawns flint-lsp --stdio
+// The log is evidence for the secret audit: flint-lsp runs at `--log-level trace`
+// unless the test names a level, and its stderr goes to a file of its own under the
+// build tree's test-logs/ (named after the test case), kept after the test. A
+// `--log-file` the test names is copied there when the process ends. The last ctest
+// (tests/support/audit-logs.py) greps them all for the suite's secrets (TestSecrets.h).
+//
+//   LspProcess server;                        // spawns flint-lsp --stdio --log-level trace
 //   server.request(1, "initialize", {...});
 //   json::value reply = server.responseTo(1);
 //   server.notify("exit");

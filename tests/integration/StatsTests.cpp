@@ -283,7 +283,7 @@ TEST_CASE("flint/stats: slow first tokens raise the TTFT quantiles and turn the 
     finish(server);
 }
 
-TEST_CASE("flint/stats: a 429 is counted, with the time the rate limit ends; acceptance is counted") {
+TEST_CASE("flint/stats: a 429 is counted, with the time the rate limit ends, acceptance is counted") {
     boost::asio::io_context loop;
     ScriptedModelServer model(loop);
     LspProcess server;
@@ -358,7 +358,7 @@ TEST_CASE("flint/stats: a degraded provider hands inline completion to its confi
     finish(server);
 }
 
-TEST_CASE("export: Prometheus text on 127.0.0.1 parses with the official parser; OTLP/JSON lines go to a file") {
+TEST_CASE("export: Prometheus text on 127.0.0.1 parses with the official parser, OTLP/JSON lines go to a file") {
     boost::asio::io_context loop;
     ScriptedModelServer model(loop);
     const std::filesystem::path otlp = scratch("metrics.jsonl");

@@ -3,6 +3,7 @@
 // excluded files, secrets redacted, and no request at all for an excluded document.
 #include "LspProcess.h"
 #include "ScriptedModelServer.h"
+#include "TestSecrets.h"
 
 #include "workspace/FileUri.h"
 
@@ -40,12 +41,12 @@ struct Folder {
 };
 
 const std::string kMain =
-    "import os\n"
-    "from app.shapes import describe_shape\n"
-    "\n"
-    "class Report:\n"
-    "    def render(self, shape):\n"
-    "        api_key = \"sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z\"\n"
+    std::string("import os\n"
+                "from app.shapes import describe_shape\n"
+                "\n"
+                "class Report:\n"
+                "    def render(self, shape):\n"
+                "        api_key = \"") + kBufferSecret + "\"\n"
     "        label = describe_shape(shape, convert_units(1, \"cm\"))\n"
     "        secret_helper(label)\n"
     "        return \n";
@@ -175,9 +176,12 @@ TEST_CASE("the chat request carries the enclosing signature, imports and definit
     CHECK_FALSE(has(all, "IGNORED_CONTENT_MARKER"));
     CHECK_FALSE(has(all, "def secret_helper"));
     CHECK_FALSE(has(all, "ENV_CONTENT_MARKER"));
-    // The key in the buffer never leaves.
-    CHECK_FALSE(has(all, "sk-proj-Ab3d"));
+    // The key in the buffer never leaves; the debug log counts it and never shows it.
+    CHECK_FALSE(has(all, std::string(kBufferSecret).substr(0, 12)));
     CHECK(has(user, "api_key = \"REDACTED\""));
+    const std::string log = s.server.stderrText();
+    CHECK(has(log, "inline completion: 1 secret(s) redacted from the request"));
+    CHECK_FALSE(has(log, std::string(kBufferSecret).substr(0, 12)));
 }
 
 TEST_CASE("an excluded document gets no suggestion or code action and sends no request") {
@@ -218,7 +222,7 @@ TEST_CASE("an excluded document gets no suggestion or code action and sends no r
     CHECK(s.requests().size() == before + 1);
 }
 
-TEST_CASE("llama.cpp /infill gets the definitions as input_extra; a new file joins the index when watched") {
+TEST_CASE("llama.cpp /infill gets the definitions as input_extra, a new file joins the index when watched") {
     Session s("llama-infill");
     completion(s.server, 2, s.folder.uri("app/main.py"), kLine, kCharacter);
     json::value body = json::parse(s.lastBody());
@@ -246,7 +250,7 @@ TEST_CASE("llama.cpp /infill gets the definitions as input_extra; a new file joi
     CHECK(found);
 }
 
-TEST_CASE("a family's raw template carries the repository's files; .flintignore and context.exclude keep files out; "
+TEST_CASE("a family's raw template carries the repository's files, .flintignore and context.exclude keep files out, "
           "non-ASCII arrives intact") {
     const std::string mainText =
         "import os\n"

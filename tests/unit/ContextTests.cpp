@@ -83,7 +83,7 @@ TEST_CASE("a document's definitions follow edits without a full pass") {
     CHECK(renamed);
 }
 
-TEST_CASE("typing inside the window re-reads no definitions; an edit outside it does") {
+TEST_CASE("typing inside the window re-reads no definitions, an edit outside it does") {
     std::string source;
     for (int i = 0; i < 30; ++i) source += "def f" + std::to_string(i) + "(x):\n    return x\n\n";
     Document doc("file:///w.py", "python", 1, source);
@@ -421,7 +421,7 @@ Cuts cutsOf(const std::string& languageId, const std::string& uri, std::string s
 
 } // namespace
 
-TEST_CASE("window edges, Python: a construct the line cut splits is left out whole; a long one is cut between statements") {
+TEST_CASE("window edges, Python: a construct the line cut splits is left out whole, a long one is cut between statements") {
     const std::string source =
         "import os\n"
         "\n"

@@ -515,7 +515,7 @@ TEST_CASE("engine: a stream that breaks off offers none of its text as whole, an
     CHECK(s.model.calls.size() == 2);
 }
 
-TEST_CASE("engine: automatic requests wait out the debounce; newer ones replace them before the model is asked") {
+TEST_CASE("engine: automatic requests wait out the debounce, newer ones replace them before the model is asked") {
     Session s(kSource);
     // Teach it a slow backend and a 100 ms typing rhythm.
     auto warm = s.ask(kCursor);
@@ -593,7 +593,7 @@ TEST_CASE("engine: a prefetch is cancelled when the user diverges, and kept whil
     CHECK(s.engine.stats().streamsCancelled == 1);
 }
 
-TEST_CASE("engine: a suggestion shown while streaming is prefetched after once it ends; the budget holds") {
+TEST_CASE("engine: a suggestion shown while streaming is prefetched after once it ends, the budget holds") {
     Session s(kSource, Syntax::PlainText);
     InlineSettings settings;
     settings.prefetchPerMinute = 1;

@@ -172,7 +172,7 @@ TEST_CASE("budget: a request whose tokens must fit (next edit's tokens per minut
     CHECK_FALSE(changing.admit(Priority::Automatic, t0 + 1s, 1'000'000'000, Check::Fits));
 }
 
-TEST_CASE("one provider serves everything; named providers per feature; hedges") {
+TEST_CASE("one provider serves everything, named providers per feature, hedges") {
     auto one = parseProviderSettings(object(R"({"provider": {"endpoint": "http://127.0.0.1:1"}})"));
     CHECK(one.errors.empty());
     for (const auto& route : one.routes) CHECK(route.provider == "default");

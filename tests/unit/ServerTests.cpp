@@ -410,7 +410,7 @@ TEST_CASE("flint/status: sent once initialized, and again only when it changes")
     CHECK(h.statuses[2].at("state") == "no-model");
 }
 
-TEST_CASE("a configuration applied again keeps an unchanged hedged route; a changed one replaces it") {
+TEST_CASE("a configuration applied again keeps an unchanged hedged route, a changed one replaces it") {
     boost::asio::io_context loop;  // never run: providers are made, nothing connects
     std::vector<json::value> sent;
     LanguageServer server([&](std::string payload) { sent.push_back(json::parse(payload)); },

@@ -119,7 +119,7 @@ TEST_CASE("serving stats: errors by kind, refusals and the rate limit") {
     CHECK_FALSE(stats.provider("p")->rateLimitedUntil);  // it answered
 }
 
-TEST_CASE("serving stats: slow first tokens raise the quantiles and make the provider degraded; a probe clears it") {
+TEST_CASE("serving stats: slow first tokens raise the quantiles and make the provider degraded, a probe clears it") {
     ServingStats stats;
     stats.configure({.ttftThreshold = 500ms, .recentSamples = 5, .minSamples = 3, .probeAfter = 10s});
     auto now = std::chrono::steady_clock::now();
@@ -148,7 +148,7 @@ TEST_CASE("serving stats: slow first tokens raise the quantiles and make the pro
     CHECK(stats.degradedReason("p").empty());
 }
 
-TEST_CASE("serving stats: a first-token timeout counts as a slow first token; adaptive off judges nothing") {
+TEST_CASE("serving stats: a first-token timeout counts as a slow first token, adaptive off judges nothing") {
     ServingStats stats;
     stats.configure({.ttftThreshold = 500ms, .recentSamples = 3, .minSamples = 3});
     const auto now = std::chrono::steady_clock::now();
