@@ -240,10 +240,17 @@ TEST_CASE("llama.cpp /infill gets the definitions as input_extra, a new file joi
                                                     {"text", "convert_units_extra(1)"}}}}});
     s.server.notify("workspace/didChangeWatchedFiles", json::object{{"changes", json::array{
         json::object{{"uri", s.folder.uri("lib/extra.py")}, {"type", 1}}}}});
-    // The file is read off the event loop: ask until it shows up, within a deadline.
+    // The file is read off the event loop: ask until it shows up, within a deadline. Each
+    // round first adds a comment line below the cursor, so the request is not the one the
+    // cache answered (a suggestion is reused while the text around the cursor is the same,
+    // whatever the index learned since) and goes to the model with the context as it is now.
     bool found = false;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     for (int64_t id = 10; !found && std::chrono::steady_clock::now() < deadline; ++id) {
+        s.server.notify("textDocument/didChange", json::object{
+            {"textDocument", json::object{{"uri", s.folder.uri("app/main.py")}, {"version", id}}},
+            {"contentChanges", json::array{json::object{{"range", range(kLine + 1, 0, kLine + 1, 0)},
+                                                        {"text", "# round " + std::to_string(id) + "\n"}}}}});
         completion(s.server, id, s.folder.uri("app/main.py"), kLine, kCharacter + 22);
         found = has(json::serialize(json::parse(s.lastBody()).at("input_extra")), "def convert_units_extra(value):");
     }
