@@ -88,28 +88,6 @@ std::string applyEdits(std::string text, const json::array& edits) {
     return text;
 }
 
-// Reads on until the server sends a request with this method; returns it.
-json::value serverRequest(LspProcess& server, std::string_view method) {
-    for (auto it = server.others.begin(); it != server.others.end(); ++it)
-        if (it->as_object().contains("id") && it->as_object().contains("method") && it->at("method").as_string() == method) {
-            json::value found = *it;
-            server.others.erase(it);
-            return found;
-        }
-    for (;;) {
-        auto message = server.next();
-        INFO("waiting for the server to send " << method << "; stderr:\n" << server.stderrText());
-        REQUIRE(message);
-        const json::object& o = message->as_object();
-        if (o.contains("id") && o.contains("method") && o.at("method").as_string() == method) return *message;
-        server.others.push_back(std::move(*message));
-    }
-}
-
-void answer(LspProcess& server, const json::value& request, json::value result) {
-    server.send(json::object{{"jsonrpc", "2.0"}, {"id", request.at("id")}, {"result", std::move(result)}});
-}
-
 std::vector<std::string> progressKinds(const LspProcess& server) {
     std::vector<std::string> kinds;
     for (const json::value& m : server.others)
@@ -119,10 +97,7 @@ std::vector<std::string> progressKinds(const LspProcess& server) {
 }
 
 void finish(LspProcess& server) {
-    server.request(99, "shutdown", nullptr);
-    server.responseTo(99);
-    server.notify("exit");
-    const std::optional<int> code = server.waitExit();
+    const std::optional<int> code = server.shutdownAndExit();
     INFO("server stderr:\n" << server.stderrText());
     CHECK(code == 0);
 }
@@ -149,7 +124,7 @@ TEST_CASE("code action resolved: a versioned, minimal WorkspaceEdit, with progre
     CHECK_FALSE(rewrite.as_object().contains("command"));  // this client resolves
 
     server.request(3, "codeAction/resolve", rewrite);
-    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+    server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
     for (bool begun = false; !begun;) {
         auto message = server.next();
         INFO("waiting for progress to begin; stderr:\n" << server.stderrText());
@@ -201,19 +176,19 @@ TEST_CASE("code action without resolve support: flint.runCodeAction, then worksp
     CHECK(command.at("command") == "flint.runCodeAction");
     server.request(3, "workspace/executeCommand",
                    json::object{{"command", command.at("command")}, {"arguments", command.at("arguments")}});
-    const json::value apply = serverRequest(server, "workspace/applyEdit");
+    const json::value apply = server.serverRequest("workspace/applyEdit");
     const json::array& edits = apply.at("params").at("edit").at("changes").at(kUri).as_array();
     CHECK(applyEdits(kSource, edits).find(kRewrittenLine) != std::string::npos);
     CHECK(apply.at("params").at("label") == "Flint: Rewrite the selection, simpler");
-    answer(server, apply, json::object{{"applied", true}});
+    server.answer(apply, json::object{{"applied", true}});
     const json::value reply = server.responseTo(3);
     CHECK(reply.at("result").is_null());
 
     // An editor that refuses the edit makes the command fail, saying why.
     server.request(4, "workspace/executeCommand",
                    json::object{{"command", command.at("command")}, {"arguments", command.at("arguments")}});
-    const json::value again = serverRequest(server, "workspace/applyEdit");
-    answer(server, again, json::object{{"applied", false}, {"failureReason", "the file is read-only"}});
+    const json::value again = server.serverRequest("workspace/applyEdit");
+    server.answer(again, json::object{{"applied", false}, {"failureReason", "the file is read-only"}});
     const json::value refused = server.responseTo(4);
     CHECK(refused.at("error").at("message") == "the editor did not apply the edit: the file is read-only");
     finish(server);
@@ -232,7 +207,7 @@ TEST_CASE("code action cancelled mid-stream: the stream is closed and nothing is
     const json::value rewrite = findAction(listActions(server, 2, range(5, 8, 5, 40)), "rewrite");
     server.request(3, "workspace/executeCommand",
                    json::object{{"command", "flint.runCodeAction"}, {"arguments", rewrite.at("command").at("arguments")}});
-    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+    server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
     // Wait until the model has streamed its first token (progress reports it), then cancel.
     for (bool reported = false; !reported;) {
         auto message = server.next();
@@ -266,7 +241,7 @@ TEST_CASE("code action refused: a rewrite that adds a syntax error, or a documen
     model.control("POST", "/__flint/queue",
                   json::serialize(json::object{{"reply", "        total = (total + math.pi * r * r\n"}}));
     server.request(3, "codeAction/resolve", rewrite);
-    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+    server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
     const json::value broken = server.responseTo(3);
     CHECK(broken.at("error").at("code") == -32803);
     CHECK(std::string(broken.at("error").at("message").as_string()).find("would add a syntax error") != std::string::npos);
@@ -300,8 +275,8 @@ TEST_CASE("code actions: a quick fix per diagnostic, an instruction from the cli
     data["instruction"] = "square r with **";
     server.request(3, "workspace/executeCommand",
                    json::object{{"command", "flint.runCodeAction"}, {"arguments", json::array{data}}});
-    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
-    answer(server, serverRequest(server, "workspace/applyEdit"), json::object{{"applied", true}});
+    server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
+    server.answer(server.serverRequest("workspace/applyEdit"), json::object{{"applied", true}});
     CHECK(server.responseTo(3).at("result").is_null());
     const std::string body(model.control("GET", "/__flint/requests").at(0).at("body").as_string());
     CHECK(body.find("Task: square r with **") != std::string::npos);
@@ -343,7 +318,7 @@ TEST_CASE("code action on code holding a secret: the model sees a placeholder, t
         {"context", json::object{{"diagnostics", json::array{}}}}});
     const json::value rewrite = findAction(server.responseTo(2).at("result").as_array(), "rewrite");
     server.request(3, "codeAction/resolve", rewrite);
-    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+    server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
     const json::value resolved = server.responseTo(3);
     INFO(json::serialize(resolved));
     const json::array& edits = resolved.at("result").at("edit").at("documentChanges").at(0).at("edits").as_array();
@@ -360,7 +335,7 @@ TEST_CASE("code action on code holding a secret: the model sees a placeholder, t
     model.control("POST", "/__flint/script", json::serialize(json::object{{"reply",
         "    key = os.getenv(\"KEY\")\n    return os.getenv(\"HOST\"), key\n"}}));
     server.request(4, "codeAction/resolve", rewrite);
-    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+    server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
     const json::value refused = server.responseTo(4);
     INFO(json::serialize(refused));
     REQUIRE(refused.as_object().contains("error"));
@@ -416,7 +391,7 @@ TEST_CASE("every code action, resolved through the real server: its prompt, a ve
 
             const json::array actions = listActions(server, 2, row.range, json::array{diagnostic});
             server.request(3, "codeAction/resolve", findAction(actions, row.action));
-            answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+            server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
             const json::value resolved = server.responseTo(3);
             INFO(json::serialize(resolved) << "\nstderr:\n" << server.stderrText());
             const json::value& change = resolved.at("result").at("edit").at("documentChanges").at(0);
@@ -448,9 +423,9 @@ TEST_CASE("every code action, resolved through the real server: its prompt, a ve
         data["instruction"] = "return the area in one line";
         server.request(3, "workspace/executeCommand",
                        json::object{{"command", "flint.runCodeAction"}, {"arguments", json::array{data}}});
-        answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
-        const json::value apply = serverRequest(server, "workspace/applyEdit");
-        answer(server, apply, json::object{{"applied", true}});
+        server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
+        const json::value apply = server.serverRequest("workspace/applyEdit");
+        server.answer(apply, json::object{{"applied", true}});
         CHECK(server.responseTo(3).at("result").is_null());
         const json::value& change = apply.at("params").at("edit").at("documentChanges").at(0);
         CHECK(change.at("textDocument").at("version") == 1);

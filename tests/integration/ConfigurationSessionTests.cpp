@@ -91,10 +91,7 @@ std::vector<std::string> shownMessages(LspProcess& server) {
 }
 
 void finish(LspProcess& server) {
-    server.request(99, "shutdown", nullptr);
-    server.responseTo(99);
-    server.notify("exit");
-    CHECK(server.waitExit() == 0);
+    CHECK(server.shutdownAndExit() == 0);
     const std::string log = server.stderrText();
     CHECK(log.find(kKey) == std::string::npos);  // the key is in no log line, at any level
     CHECK(log.find("[debug]") != std::string::npos);  // verbose logging was on

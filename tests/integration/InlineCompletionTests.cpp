@@ -105,12 +105,7 @@ void typeAt(LspProcess& server, int64_t version, uint32_t line, uint32_t charact
 
 size_t modelRequests(ScriptedModelServer& model) { return model.control("GET", "/__flint/requests").as_array().size(); }
 
-void finish(LspProcess& server) {
-    server.request(99, "shutdown", nullptr);
-    server.responseTo(99);
-    server.notify("exit");
-    CHECK(server.waitExit() == 0);
-}
+void finish(LspProcess& server) { CHECK(server.shutdownAndExit() == 0); }
 
 } // namespace
 

@@ -110,12 +110,7 @@ json::value lastRequestBody(ScriptedModelServer& model) {
     return json::parse(model.control("GET", "/__flint/requests").as_array().back().at("body").as_string());
 }
 
-void finish(LspProcess& server) {
-    server.request(99, "shutdown", nullptr);
-    server.responseTo(99);
-    server.notify("exit");
-    CHECK(server.waitExit() == 0);
-}
+void finish(LspProcess& server) { CHECK(server.shutdownAndExit() == 0); }
 
 } // namespace
 

@@ -205,6 +205,39 @@ json::value LspProcess::responseTo(int64_t id, std::chrono::milliseconds timeout
 
 void LspProcess::closeStdin() { impl_->in.close(); }
 
+json::value LspProcess::serverRequest(std::string_view method, std::chrono::milliseconds timeout) {
+    auto isIt = [&](const json::value& m) {
+        const json::object& o = m.as_object();
+        return o.contains("id") && o.contains("method") && o.at("method").as_string() == method;
+    };
+    for (auto it = others.begin(); it != others.end(); ++it)
+        if (isIt(*it)) {
+            json::value found = std::move(*it);
+            others.erase(it);
+            return found;
+        }
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto message = next(std::max(left, std::chrono::milliseconds(1)));
+        INFO("waiting for the server to send " << method << "; stderr:\n" << stderrText());
+        REQUIRE(message);
+        if (isIt(*message)) return *message;
+        others.push_back(std::move(*message));
+    }
+}
+
+void LspProcess::answer(const json::value& request, json::value result) {
+    send(json::object{{"jsonrpc", "2.0"}, {"id", request.at("id")}, {"result", std::move(result)}});
+}
+
+std::optional<int> LspProcess::shutdownAndExit(int64_t id) {
+    request(id, "shutdown", nullptr);
+    responseTo(id);
+    notify("exit");
+    return waitExit();
+}
+
 std::optional<int> LspProcess::waitExit(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!impl_->stdoutClosed) {

@@ -56,6 +56,15 @@ public:
     json::value responseTo(int64_t id, std::chrono::milliseconds timeout = 10s);
     std::vector<json::value> others;
 
+    // Reads on until the server sends a request (it expects an answer) with this method;
+    // one already set aside in `others` is taken from there first.
+    json::value serverRequest(std::string_view method, std::chrono::milliseconds timeout = 10s);
+    // Answers a request the server sent.
+    void answer(const json::value& request, json::value result);
+    // shutdown, then exit, as an editor ends a session: the exit code (nothing if the
+    // server did not exit in time).
+    std::optional<int> shutdownAndExit(int64_t id = 999999);
+
     void closeStdin();
     // Waits for stdout to close and returns the exit code; nothing if it does not exit in time.
     std::optional<int> waitExit(std::chrono::milliseconds timeout = 10s);

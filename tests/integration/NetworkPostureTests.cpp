@@ -57,12 +57,7 @@ size_t occurrences(const std::string& text, const std::string& what) {
     return n;
 }
 
-void finish(LspProcess& server) {
-    server.request(99, "shutdown", nullptr);
-    server.responseTo(99);
-    server.notify("exit");
-    CHECK(server.waitExit() == 0);
-}
+void finish(LspProcess& server) { CHECK(server.shutdownAndExit() == 0); }
 
 } // namespace
 

@@ -79,12 +79,7 @@ json::value stats(LspProcess& server, int64_t id) {
 
 double number(const json::value& v) { return v.to_number<double>(); }
 
-void finish(LspProcess& server) {
-    server.request(999, "shutdown", nullptr);
-    server.responseTo(999);
-    server.notify("exit");
-    CHECK(server.waitExit() == 0);
-}
+void finish(LspProcess& server) { CHECK(server.shutdownAndExit() == 0); }
 
 // GET http://127.0.0.1:port/path with a deadline on each socket call; the whole response.
 std::string httpGet(uint16_t port, const std::string& path) {
@@ -158,27 +153,6 @@ std::optional<double> sample(const json::value& families, const std::string& fam
         if (all) return s.at(2).to_number<double>();
     }
     return std::nullopt;
-}
-
-// Reads on until the server sends a request (it expects an answer) with this method.
-json::value serverRequest(LspProcess& server, std::string_view method) {
-    for (auto it = server.others.begin(); it != server.others.end(); ++it)
-        if (it->as_object().contains("id") && it->as_object().contains("method") && it->at("method").as_string() == method) {
-            json::value found = *it;
-            server.others.erase(it);
-            return found;
-        }
-    for (;;) {
-        auto message = server.next();
-        REQUIRE(message);
-        const json::object& o = message->as_object();
-        if (o.contains("id") && o.contains("method") && o.at("method").as_string() == method) return *message;
-        server.others.push_back(std::move(*message));
-    }
-}
-
-void answer(LspProcess& server, const json::value& request, json::value result) {
-    server.send(json::object{{"jsonrpc", "2.0"}, {"id", request.at("id")}, {"result", std::move(result)}});
 }
 
 size_t modelRequests(ScriptedModelServer& model) { return model.control("GET", "/__flint/requests").as_array().size(); }
@@ -571,10 +545,10 @@ TEST_CASE("flint/stats: code actions' figures: offered, resolved, applied or not
     server.request(5, "codeAction/resolve", rewrite);  // the model failed
     CHECK(server.responseTo(5).as_object().contains("error"));
     run(6);  // applied
-    answer(server, serverRequest(server, "workspace/applyEdit"), json::object{{"applied", true}});
+    server.answer(server.serverRequest("workspace/applyEdit"), json::object{{"applied", true}});
     CHECK(server.responseTo(6).at("result").is_null());
     run(7);  // the editor did not apply it
-    answer(server, serverRequest(server, "workspace/applyEdit"), json::object{{"applied", false}});
+    server.answer(server.serverRequest("workspace/applyEdit"), json::object{{"applied", false}});
     CHECK(server.responseTo(7).as_object().contains("error"));
     model.control("POST", "/__flint/queue", R"({"holdAfter":0})");
     run(8);  // cancelled while the model writes
