@@ -4,6 +4,7 @@
 #include "model/Proxy.h"
 #include "model/StreamDecoder.h"
 #include "model/WebSocketClient.h"
+#include "support/Utf8.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -57,8 +58,20 @@ std::string errorMessage(const std::string& body) {
         }
         if (const json::value* m = o.if_contains("message"); m && m->is_string()) return std::string(m->as_string());
     }
-    std::string text = body.substr(0, 200);
+    // Not JSON: the body's start, made UTF-8 (it goes into logs and JSON to the editor).
+    std::string text = utf8Excerpt(body, 200);
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    return text;
+}
+
+// `text` without the API key: a provider or a proxy may quote the request back in an
+// error ("Incorrect API key provided: sk-..."), and errors go into logs, the status
+// and window/showMessage.
+std::string withoutKey(std::string text, std::string_view apiKey) {
+    if (apiKey.empty()) return text;
+    constexpr std::string_view kPlaceholder = "[API key]";
+    for (size_t at = text.find(apiKey); at != std::string::npos; at = text.find(apiKey, at + kPlaceholder.size()))
+        text.replace(at, apiKey.size(), kPlaceholder);
     return text;
 }
 
@@ -269,6 +282,7 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
         std::string retryAfter;
         std::string errorBody;
         std::string model;
+        std::string keyInUse;  // the API key this call sends: cut out of any error it quotes
 
         Call(std::shared_ptr<Impl> p, asio::io_context& loop) : provider(std::move(p)), firstToken(loop), retry(loop) {}
 
@@ -346,6 +360,7 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
 
         void start(std::string apiKey) {
             if (left().count() <= 0) return fail("no time left for the request");
+            keyInUse = apiKey;
             ++attempt;
             status = 0;
             received = 0;
@@ -451,6 +466,7 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                         provider->report(reportable(ProviderEvent::Kind::FirstToken));
                     }
                 }
+                if (u.end == StreamUpdate::End::Error) u.error = withoutKey(std::move(u.error), keyInUse);
                 if (u.end != StreamUpdate::End::None) return finish(std::move(u));
                 onUpdate(u);
             }
@@ -479,8 +495,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                 p.report(limited);
                 if (retriesLeft && wait < left()) return retryLater(wait, apiKey);
                 const std::string message = "rate limited by the provider" +
-                                            (retryAfter.empty() ? std::string() : " (retry after " + retryAfter + " s)") +
-                                            ": " + errorMessage(errorBody);
+                                            (retryAfter.empty() ? std::string() : " (retry after " + utf8Excerpt(retryAfter, 40) + " s)") +
+                                            ": " + withoutKey(errorMessage(errorBody), keyInUse);
                 p.setState(ProviderHealth::State::RateLimited, message);
                 p.readyAt(*p.rateLimitedUntil);
                 return fail(message);
@@ -490,11 +506,11 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                 const double jitter = std::uniform_real_distribution<double>(0.5, 1.5)(p.random);
                 const milliseconds wait(static_cast<int64_t>(200.0 * (1 << (attempt - 1)) * jitter));
                 if (retriesLeft && wait < left()) return retryLater(wait, apiKey);
-                return fail("the provider failed (HTTP " + std::to_string(status) + "): " + errorMessage(errorBody));
+                return fail("the provider failed (HTTP " + std::to_string(status) + "): " + withoutKey(errorMessage(errorBody), keyInUse));
             }
             if (status != 0 && status != 200)
                 return fail("the provider refused the request (HTTP " + std::to_string(status) + "): " +
-                            errorMessage(errorBody));
+                            withoutKey(errorMessage(errorBody), keyInUse));
             if (!transportError.empty() && status == 0 && !gotText) {
                 // Nothing came back at all: one more try on a fresh connection.
                 if (retriesLeft && attempt == 1 && left().count() > 0) return start(apiKey);

@@ -143,6 +143,19 @@ TEST_CASE("other HTTP errors are reported with the provider's message and not re
     CHECK(requests(server).size() == 1);
 }
 
+TEST_CASE("an error that quotes the API key back is reported without it") {
+    boost::asio::io_context loop;
+    ScriptedModelServer server(loop);
+    ProviderConfig c = config(server);
+    c.apiKeyEnv = "FLINT_TEST_KEY";
+    Provider provider(loop, c, environment({{"FLINT_TEST_KEY", "sk-test-echoed-123"}}));
+    server.control("POST", "/__flint/queue", R"({"fault":"401-echo"})");
+    const Result r = run(loop, provider);
+    CHECK(r.end == End::Error);
+    CHECK(r.error == "the provider refused the request (HTTP 401): Incorrect API key provided: [API key].");
+    CHECK(provider.health().lastError.find("sk-test-echoed-123") == std::string::npos);
+}
+
 TEST_CASE("a stalled model hits the first-token timeout; text that arrived is kept on a dropped stream") {
     boost::asio::io_context loop;
     ScriptedModelServer server(loop);

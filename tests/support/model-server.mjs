@@ -36,7 +36,8 @@
 // "401" refuses the upgrade with that status.
 // --pid-file PATH writes the process id there once listening.
 // --tls-cert PATH --tls-key PATH serve HTTPS (and wss) instead of plain HTTP.
-// Faults: "429" (with Retry-After), "401", "500", "drop" (close mid-stream), "garbage" (a malformed event),
+// Faults: "429" (with Retry-After), "401", "401-echo" (a 401 quoting the request's API key back),
+//         "500", "drop" (close mid-stream), "garbage" (a malformed event),
 //         "stall" (headers, then nothing), "slow-headers" (nothing at all until released), "oversized".
 // holdAfter: N sends N tokens, then waits for /__flint/release before sending the rest.
 import http from "node:http";
@@ -177,6 +178,11 @@ async function stream(req, res, record, s, format) {
   if (s.fault === "401") {
     res.writeHead(401, { "content-type": "application/json" });
     return res.end(JSON.stringify({ error: { message: "invalid API key", type: "invalid_request_error" } }));
+  }
+  if (s.fault === "401-echo") {
+    const key = String(req.headers.authorization || "").replace(/^Bearer /, "");
+    res.writeHead(401, { "content-type": "application/json" });
+    return res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}.`, type: "invalid_request_error" } }));
   }
   if (s.fault === "500") {
     res.writeHead(500, { "content-type": "application/json" });
