@@ -105,7 +105,8 @@ bool LineDecoder::feed(std::string_view bytes, std::vector<std::string>& out) {
         partial_.append(bytes.substr(0, end));
         bytes.remove_prefix(end + 1);
         if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
-        if (partial_.find_first_not_of(" \t") != std::string::npos) out.push_back(std::move(partial_));
+        // Blank as finish() judges it: JSON whitespace only (a stray "\r" too).
+        if (partial_.find_first_not_of(" \t\r") != std::string::npos) out.push_back(std::move(partial_));
         partial_.clear();
     }
     return true;

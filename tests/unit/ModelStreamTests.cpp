@@ -199,6 +199,16 @@ TEST_CASE("SSE: a partial byte order mark is text, however it is split") {
     for (size_t chunk : {1, 2, 1000}) CHECK(sse("\xEF\xBB\xBF" "data: z\n\n", chunk).at(0).data == "z");
 }
 
+// Found by tests/fuzz/model_stream.cpp: a line of a stray "\r" before the "\r\n" was
+// handed on (and failed the stream as malformed JSON), though finish() counts it blank.
+TEST_CASE("NDJSON: a line of carriage returns is blank") {
+    LineDecoder decoder;
+    std::vector<std::string> lines;
+    decoder.feed("{\"a\":1}\n\r\r\n \r\t\r\n{\"b\":2}\n\r\r", lines);
+    decoder.finish(lines);
+    CHECK(lines == std::vector<std::string>{"{\"a\":1}", "{\"b\":2}"});
+}
+
 TEST_CASE("NDJSON: lines in any split, CRLF, blank lines skipped, last line without newline") {
     for (size_t chunk : {1, 4, 1000}) {
         LineDecoder decoder;
