@@ -95,7 +95,18 @@ int main(int argc, char** argv) {
     });
     auto work = boost::asio::make_work_guard(loop);
     transport->start();
-    loop.run();
+    // Exceptions never cross the event loop: one that escapes a handler (a timer, a
+    // posted task) is logged and the loop goes on (Asio allows run() again after it).
+    for (;;) {
+        try {
+            loop.run();
+            break;
+        } catch (const std::exception& e) {
+            spdlog::error("an event-loop task threw: {}", e.what());
+        } catch (...) {
+            spdlog::error("an event-loop task threw something that is not a std::exception");
+        }
+    }
     transport->stop();
     // On a busy machine the low-priority warm-up may still be going: exit must not wait for it.
     stopWarming = true;

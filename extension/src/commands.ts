@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { ApiKey } from './secrets';
 import { FlintServer } from './server';
+import { showStats } from './stats';
 import { StatusBar } from './status';
 
 export function registerCommands(
@@ -19,20 +20,8 @@ export function registerCommands(
         vscode.commands.registerCommand('flint.showLog', () => log.show(true)),
         vscode.commands.registerCommand('flint.restartServer', () => server.restart('restart requested')),
         vscode.commands.registerCommand('flint.showMenu', () => showMenu(status, apiKey)),
-        vscode.commands.registerCommand('flint.showStats', () => showStats(server)),
+        vscode.commands.registerCommand('flint.showStats', () => showStats(server.current)),
     ];
-}
-
-/** flint/stats as a JSON document: where the time went, per provider and per feature. */
-async function showStats(server: FlintServer): Promise<void> {
-    const client = server.current;
-    if (!client) {
-        void vscode.window.showWarningMessage('Flint: the server is not running.');
-        return;
-    }
-    const stats = await client.sendRequest('flint/stats', null);
-    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(stats, null, 2) });
-    await vscode.window.showTextDocument(doc, { preview: true });
 }
 
 async function toggle(): Promise<void> {

@@ -7,6 +7,7 @@
 //   inlineEdit.ts        next-edit suggestions drawn with decorations
 //   status.ts            the status bar item
 //   codeActions.ts       the client half of code actions (edit with an instruction)
+//   stats.ts             "Flint: Show Stats": the server's figures as a page
 //   commands.ts          the commands and the status bar menu
 import * as vscode from 'vscode';
 import { registerCodeActionCommands } from './codeActions';

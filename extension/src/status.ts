@@ -1,5 +1,5 @@
 // The status bar item: what Flint is doing (starting, ready, streaming, rate-limited,
-// no model, error, off) and how long the last suggestion took from the editor's
+// paused by a budget, no model, error, off) and how long the last suggestion took from the editor's
 // request to its first ghost text. The state comes from the server's `flint/status`
 // notification; a server that does not send it is shown as ready once it runs, and
 // a failed suggestion (a partial carrying `error`) is shown until the next one works.
@@ -10,7 +10,16 @@
 import * as vscode from 'vscode';
 import { FeatureState, LanguageClient, StaticFeature } from 'vscode-languageclient/node';
 
-export type ServerState = 'ready' | 'streaming' | 'rate-limited' | 'degraded' | 'no-model' | 'error' | 'disabled';
+export type ServerState =
+    | 'starting' // the local model server Flint started is not healthy yet
+    | 'ready'
+    | 'streaming'
+    | 'rate-limited'
+    | 'over-budget' // automatic suggestions paused by a budget until `until`; invoked ones still go
+    | 'degraded'
+    | 'no-model'
+    | 'error'
+    | 'disabled';
 type State = ServerState | 'starting' | 'off' | 'stopped';
 
 export interface StatusParams {
@@ -18,7 +27,8 @@ export interface StatusParams {
     message: string;
     provider: { kind: string; endpoint: string } | null;
     model: string | null;
-    until?: string;
+    until?: string; // rate-limited, over-budget: when automatic suggestions resume (ISO 8601, UTC)
+    limit?: string; // over-budget: which budget is spent (requestsPerMinute, tokensPerDay, ...)
     latencyMs?: number;
     reason?: string; // degraded: why, and what Flint does about it
 }
@@ -28,6 +38,7 @@ const LOOK: Record<State, { icon: string; words: string; color?: string }> = {
     ready: { icon: '$(sparkle)', words: 'ready' },
     streaming: { icon: '$(loading~spin)', words: 'streaming' },
     'rate-limited': { icon: '$(watch)', words: 'rate-limited', color: 'statusBarItem.warningBackground' },
+    'over-budget': { icon: '$(debug-pause)', words: 'paused (budget)', color: 'statusBarItem.warningBackground' },
     degraded: { icon: '$(dashboard)', words: 'degraded', color: 'statusBarItem.warningBackground' },
     'no-model': { icon: '$(circle-large-outline)', words: 'no model', color: 'statusBarItem.warningBackground' },
     error: { icon: '$(error)', words: 'error', color: 'statusBarItem.errorBackground' },
@@ -130,7 +141,9 @@ export class StatusBar implements StaticFeature, vscode.Disposable {
         const s = this.server;
         const message = s?.message || (state === 'error' ? this.failure : undefined);
         if (message) lines.push(message);
-        if (s?.state === 'rate-limited' && s.until) lines.push(`Until ${new Date(s.until).toLocaleTimeString()}`);
+        if ((s?.state === 'rate-limited' || s?.state === 'over-budget') && s.until)
+            lines.push(`Automatic suggestions resume at ${new Date(s.until).toLocaleTimeString()}`);
+        if (s?.state === 'over-budget') lines.push('Suggestions you ask for (Trigger Inline Suggestion) still work.');
         if (s?.provider) lines.push(`Model: ${s.model ?? '(service default)'} at ${s.provider.endpoint} (${s.provider.kind})`);
         else if (s && s.state === 'no-model') lines.push('Suggestions come from matching code in your open files.');
         if (this.latencyMs !== undefined) lines.push(`Last suggestion: ${Math.round(this.latencyMs)} ms from request to ghost text`);

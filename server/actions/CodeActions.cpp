@@ -283,10 +283,12 @@ RewriteCheck checkRewrite(const Document& document, const ActionRegion& region, 
     const std::string rewritten = cleanRewrite(reply, original);
     if (rewritten.find_first_not_of(" \t\r\n") == std::string::npos) {
         check.refusal = "the model returned nothing for the region";
+        check.reason = "empty";
         return check;
     }
     if (rewritten == original) {
         check.refusal = "the model left the region unchanged";
+        check.reason = "unchanged";
         return check;
     }
     if (const Language* language = document.language()) {
@@ -310,6 +312,7 @@ RewriteCheck checkRewrite(const Document& document, const ActionRegion& region, 
                 }
             check.refusal = "the rewrite would add a syntax error (line " + std::to_string(line) +
                             "), so it was not applied";
+            check.reason = "syntax-error";
             return check;
         }
     }

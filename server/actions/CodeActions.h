@@ -89,6 +89,7 @@ struct ActionEdit {
 struct RewriteCheck {
     std::vector<ActionEdit> edits;  // empty when refused
     std::string refusal;            // "" when the rewrite is usable
+    std::string_view reason;        // the refusal's kind, for statistics: "empty", "unchanged", "syntax-error"
 };
 RewriteCheck checkRewrite(const Document& document, const ActionRegion& region, std::string_view reply);
 

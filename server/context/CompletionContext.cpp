@@ -2,6 +2,7 @@
 
 #include "context/ContextSources.h"
 #include "context/Redaction.h"
+#include "context/WindowEdges.h"
 #include "workspace/Document.h"
 #include "workspace/Language.h"
 #include "workspace/Workspace.h"
@@ -100,6 +101,12 @@ std::string containerLine(const std::vector<Definition>& definitions, const Defi
     return {};
 }
 
+// How much of a construct at a window's edge may be left out so that the window does
+// not cut it (see WindowEdges.h): half the window's share, at most 1 KiB (~30 lines).
+// Fixed per request, so a smaller budget never gives a larger window.
+constexpr size_t kMaxDropBytes = 1024;
+size_t maxDropFor(size_t windowBytes) { return std::min(kMaxDropBytes, windowBytes / 2); }
+
 // Whole lines back from `start` (a line start) while the window stays within `maxBytes`.
 size_t extendBack(const Text& text, size_t offset, size_t start, size_t maxBytes) {
     for (uint32_t l = text.lineOf(start); l > 0; --l) {
@@ -154,8 +161,12 @@ CompletionContext buildCompletionContext(Document& document, size_t offset, cons
     c.linePrefix = all.substr(text.lineStart(line), offset - text.lineStart(line));
     c.lineSuffix = all.substr(offset, text.lineContentEnd(line) - std::min<size_t>(offset, text.lineContentEnd(line)));
 
-    // Whole lines only: the window starts at a line start and ends at a line end.
-    const size_t prefixStart = extendBack(text, offset, text.lineStart(line), budget.prefixBytes);
+    // Whole lines only: the window starts at a line start and ends at a line end, and
+    // (with a tree) cuts no construct it need not cut.
+    const SyntaxTree* tree = document.parsedSyntax();
+    size_t prefixStart = extendBack(text, offset, text.lineStart(line), budget.prefixBytes);
+    if (tree && budget.syntaxEdges)
+        prefixStart = syntaxPrefixStart(*tree, text, offset, prefixStart, maxDropFor(budget.prefixBytes));
     c.prefix = all.substr(prefixStart, offset - prefixStart);
     size_t suffixEnd = text.lineContentEnd(line);
     for (uint32_t l = line + 1; l < text.lineCount(); ++l) {
@@ -164,9 +175,11 @@ CompletionContext buildCompletionContext(Document& document, size_t offset, cons
         suffixEnd = end;
     }
     suffixEnd = std::max(suffixEnd, offset);
+    if (tree && budget.syntaxEdges)
+        suffixEnd = syntaxSuffixEnd(*tree, text, offset, suffixEnd, maxDropFor(budget.suffixBytes));
     c.suffix = all.substr(offset, suffixEnd - offset);
 
-    if (const SyntaxTree* tree = document.parsedSyntax()) {
+    if (tree) {
         for (const Scope& scope : tree->scopesAt(static_cast<uint32_t>(offset), all)) {
             const std::string_view body = all.substr(scope.startByte, scope.endByte - scope.startByte);
             c.scopeSignatures.push_back(trimRight(body.substr(0, body.find('\n'))));
@@ -210,6 +223,12 @@ CompletionContext buildCompletionContext(Workspace& workspace, Document& documen
     };
     bool limited = false;
 
+    // The window's edges cut no construct they need not cut (WindowEdges.h).
+    const size_t prefixDrop = maxDropFor(bytesForTokens(budget.nearPrefix));
+    auto alignPrefix = [&](size_t start) {
+        return tree ? syntaxPrefixStart(*tree, text, offset, start, prefixDrop) : start;
+    };
+
     // 1. The prefix near the cursor: whole lines; the cursor line's start at least
     //    (cut from the left only when that alone is over the whole budget).
     const uint32_t line = text.lineOf(offset);
@@ -222,6 +241,7 @@ CompletionContext buildCompletionContext(Workspace& workspace, Document& documen
         const size_t nearShare = share(budget.nearPrefix, limited);
         prefixStart = extendBack(text, offset, prefixStart, bytesForTokens(nearShare));
         starved = limited && prefixStart > 0;
+        prefixStart = alignPrefix(prefixStart);
     }
     spend(approxTokens(offset - prefixStart));
 
@@ -237,6 +257,8 @@ CompletionContext buildCompletionContext(Workspace& workspace, Document& documen
             suffixEnd = end;
         }
         starved = limited && l < text.lineCount();
+        if (tree)
+            suffixEnd = syntaxSuffixEnd(*tree, text, offset, suffixEnd, maxDropFor(bytesForTokens(budget.suffix)));
     }
     spend(approxTokens(suffixEnd - offset));
 
@@ -403,7 +425,8 @@ CompletionContext buildCompletionContext(Workspace& workspace, Document& documen
     // 7. The far prefix: what is left extends the window up. Imports and this file's
     //    definitions that the window now shows give their tokens back, once.
     for (int pass = 0; pass < 2 && !starved && remaining > 0; ++pass) {
-        prefixStart = extendBack(text, offset, prefixStart, offset - prefixStart + bytesForTokens(remaining));
+        prefixStart = alignPrefix(
+            extendBack(text, offset, prefixStart, offset - prefixStart + bytesForTokens(remaining)));
         remaining = budget.total - std::min(budget.total, approxTokens(offset - prefixStart) +
                                                               approxTokens(suffixEnd - offset));
         size_t others = 0;

@@ -3,8 +3,9 @@
 // symbol index and settings; no I/O.
 //
 // The full context (buildCompletionContext with ContextSources): prefix and suffix
-// windows of whole lines, the enclosing scopes' signature lines (outermost first),
-// the imports above the window, the signatures of the definitions that identifiers
+// windows of whole lines whose edges cut no construct they need not cut
+// (WindowEdges.h), the enclosing scopes' signature lines (outermost first), the
+// imports above the window, the signatures of the definitions that identifiers
 // within three lines of the cursor (and in the enclosing signatures) name, found in
 // other open documents, in workspace files and far away in this one, and snippets
 // of other open documents ranked by similarity to the cursor window; all fitted to
@@ -33,6 +34,7 @@ struct ContextBudget {
     size_t prefixBytes = 6000;  // ~1,500 tokens before the cursor
     size_t suffixBytes = 2000;  // ~500 tokens after it
     size_t importLines = 30;
+    bool syntaxEdges = true;  // the windows' edges cut no construct they need not (WindowEdges.h)
 };
 
 // Code from another file (or a far part of this one), as it goes into a prompt.

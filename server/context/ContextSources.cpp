@@ -30,6 +30,14 @@ bool ContextSources::excludes(std::string_view uri) const {
     return excluded;
 }
 
+bool ContextSources::matches(const IgnoreRules& rules, std::string_view uri) const {
+    if (auto path = pathOf(uri)) return exclusions.matchesFromRoot(rules, *path);
+    const size_t colon = uri.find(':');
+    std::string_view name = colon == std::string_view::npos ? uri : uri.substr(colon + 1);
+    if (const size_t slash = name.rfind('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
+    return rules.match(name, false) == IgnoreRules::Verdict::Ignored;
+}
+
 std::string ContextSources::displayPath(std::string_view uri) const {
     auto path = pathOf(uri);
     if (!path) return std::string(uri);

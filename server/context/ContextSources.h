@@ -41,6 +41,10 @@ struct ContextSources {
     // workspace's .gitignore/.flintignore or `context.exclude` excludes. The engine
     // asks before it builds a request; context never takes text from such a file.
     bool excludes(std::string_view uri) const;
+    // Whether patterns from a setting (gitignore syntax, read as `context.exclude` is:
+    // from each workspace folder's root) match this document; a URI that is not a file
+    // is judged by its name.
+    bool matches(const IgnoreRules& rules, std::string_view uri) const;
     // The name a file goes by in a prompt: relative to its workspace folder when it is
     // in one, else its path (or its URI when it is not a file).
     std::string displayPath(std::string_view uri) const;

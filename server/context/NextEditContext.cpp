@@ -21,8 +21,11 @@ NextEditContext buildNextEditContext(const Workspace& workspace, Document& docum
 
     // The inline-completion context around the cursor, its prefix window stretched
     // over the region so that what lies before the region is the read-only `before`.
+    // Whole lines, not syntax edges: moving the window's start down could pass the
+    // region's start (whose own edges EditRegion already aligns).
     const CompletionContext around = buildCompletionContext(
-        document, cursor, {.prefixBytes = c.cursor + budget.beforeBytes, .suffixBytes = 0, .importLines = 30});
+        document, cursor,
+        {.prefixBytes = c.cursor + budget.beforeBytes, .suffixBytes = 0, .importLines = 30, .syntaxEdges = false});
     c.language = around.language;
     c.imports = around.imports;
     c.scopeSignatures = around.scopeSignatures;

@@ -16,10 +16,12 @@
 // offered for a document that changed after the action was listed.
 #include "lsp/ServerContext.h"
 
+#include "actions/ActionStats.h"
 #include "actions/CodeActions.h"
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <map>
 #include <utility>
 
@@ -179,29 +181,44 @@ struct Progress {
 struct State {
     uint64_t nextRun = 1;
     std::map<std::string, std::weak_ptr<Progress>> progress;  // by token
+    ActionStats stats;
 };
+
+using SteadyClock = std::chrono::steady_clock;
+
+double millisecondsSince(SteadyClock::time_point from, SteadyClock::time_point to = SteadyClock::now()) {
+    return std::chrono::duration<double, std::milli>(to - from).count();
+}
 
 using Done = std::function<void(json::value edit, std::optional<ResponseError> error)>;
 
 // Runs the action: the model streams the rewrite of the region; then the result is
 // checked against the document as it is now.
 void runAction(ServerContext& ctx, State& state, const ActionData& data, CancellationToken token, Done done) {
+    const SteadyClock::time_point began = SteadyClock::now();
+    ActionStats& stats = state.stats;
+    ++stats.requests;
+    auto skip = [&](std::string why, ResponseError error) {
+        ++stats.skipped[std::move(why)];
+        done({}, std::move(error));
+    };
     Document* doc = ctx.workspace.find(data.uri);
-    if (!doc) return done({}, ResponseError{ErrorCode::InvalidParams, "document is not open: " + data.uri, {}});
+    if (!doc) return skip("not-open", ResponseError{ErrorCode::InvalidParams, "document is not open: " + data.uri, {}});
     if (doc->version() != data.version)
-        return done({}, ResponseError{ErrorCode::ContentModified,
-                                      "the document changed since the action was offered: ask again", {}});
+        return skip("content-modified", ResponseError{ErrorCode::ContentModified,
+                                                      "the document changed since the action was offered: ask again", {}});
     if (std::string reason = unavailableReason(ctx); !reason.empty())
-        return done({}, ResponseError{ErrorCode::RequestFailed, reason, {}});
+        return skip(ctx.providerFor(ServerContext::Feature::Actions) ? "no-chat-model" : "no-model",
+                    ResponseError{ErrorCode::RequestFailed, reason, {}});
     // An excluded file (.gitignore, .flintignore, a secret file) is never sent anywhere.
     if (ctx.contextSources.excludes(data.uri))
-        return done({}, ResponseError{ErrorCode::RequestFailed,
-                                      "Flint: this file is excluded from what models see (.gitignore, .flintignore, "
-                                      "context.exclude or a secret file)",
-                                      {}});
+        return skip("excluded", ResponseError{ErrorCode::RequestFailed,
+                                              "Flint: this file is excluded from what models see (.gitignore, "
+                                              ".flintignore, context.exclude or a secret file)",
+                                              {}});
     if (data.kind == ActionKind::Instruct && data.instruction.empty())
-        return done({}, ResponseError{ErrorCode::InvalidParams,
-                                      "data.instruction: this action needs the user's instruction", {}});
+        return skip("no-instruction", ResponseError{ErrorCode::InvalidParams,
+                                                    "data.instruction: this action needs the user's instruction", {}});
 
     const Text& text = doc->text();
     OfferedAction action;
@@ -234,10 +251,18 @@ void runAction(ServerContext& ctx, State& state, const ActionData& data, Cancell
     const int64_t version = data.version;
     Provider* provider = ctx.providerFor(ServerContext::Feature::Actions);
     spdlog::debug("code action {} on {} ({} bytes of region)", toString(data.kind), uri, region.endByte - region.startByte);
+    ++stats.modelRequests;
+    // The stream's figures; Flint's own time is what it spent before the request left
+    // plus what it spends on the finished rewrite (the check's re-parse, the diff, the reply).
+    auto meter = std::make_shared<StreamMeter>(SteadyClock::now());
+    auto requestSide = std::make_shared<SteadyClock::duration>();
     std::shared_ptr<ProviderCall> call = provider->stream(
         std::move(request),
-        [&ctx, reply, finished, progress, region, uri, version, done, secrets = std::move(secrets)](const StreamUpdate& update) {
+        [&ctx, &stats, reply, finished, progress, meter, requestSide, region, uri, version, done,
+         secrets = std::move(secrets)](const StreamUpdate& update) {
             if (*finished) return;
+            const SteadyClock::time_point arrived = SteadyClock::now();
+            meter->update(stats, update, arrived);
             reply->append(update.text);
             if (update.end == StreamUpdate::End::None) {
                 if (!update.text.empty())
@@ -251,31 +276,38 @@ void runAction(ServerContext& ctx, State& state, const ActionData& data, Cancell
                 progress->end("failed");
                 return done({}, ResponseError{ErrorCode::RequestFailed, "Flint: the model failed: " + update.error, {}});
             }
+            // From here on the time is Flint's, whatever the outcome.
+            auto refuse = [&](std::string_view why, int code, std::string message, std::string progressMessage) {
+                ++stats.refused[std::string(why)];
+                progress->end(std::move(progressMessage));
+                done({}, ResponseError{code, std::move(message), {}});
+                stats.addedMs.add(millisecondsSince(arrived) + std::chrono::duration<double, std::milli>(*requestSide).count());
+            };
             Document* doc = ctx.workspace.find(uri);
-            if (!doc || doc->version() != version) {
-                progress->end("the document changed");
-                return done({}, ResponseError{ErrorCode::ContentModified,
-                                              "the document changed while the model was writing: ask again", {}});
-            }
+            if (!doc || doc->version() != version)
+                return refuse("content-modified", ErrorCode::ContentModified,
+                              "the document changed while the model was writing: ask again", "the document changed");
             // The rewrite was written from placeholders: the user's secrets go back in
             // (never the placeholder into the file), or nothing changes.
             if (!restoreSecrets(*reply, secrets)) {
                 const std::string refusal = "the rewrite dropped or added a redacted secret; nothing was changed";
-                progress->end(refusal);
-                return done({}, ResponseError{ErrorCode::RequestFailed, "Flint: " + refusal, {}});
+                return refuse("secret-mismatch", ErrorCode::RequestFailed, "Flint: " + refusal, refusal);
             }
             RewriteCheck check = checkRewrite(*doc, region, *reply);
-            if (!check.refusal.empty()) {
-                progress->end(check.refusal);
-                return done({}, ResponseError{ErrorCode::RequestFailed, "Flint: " + check.refusal, {}});
-            }
+            if (!check.refusal.empty())
+                return refuse(check.reason, ErrorCode::RequestFailed, "Flint: " + check.refusal, check.refusal);
             progress->end("done");
             done(workspaceEdit(ctx, *doc, check.edits), std::nullopt);
+            stats.addedMs.add(millisecondsSince(arrived) + std::chrono::duration<double, std::milli>(*requestSide).count());
         }, {.priority = Priority::Invoked});  // the user asked: budgets do not refuse it
+    *requestSide = SteadyClock::now() - began;
     // The provider keeps a running call alive by itself: hold it weakly here.
-    auto cancel = [weakCall = std::weak_ptr<ProviderCall>(call), finished, weakProgress = std::weak_ptr<Progress>(progress)] {
+    auto cancel = [&stats, meter, weakCall = std::weak_ptr<ProviderCall>(call), finished,
+                   weakProgress = std::weak_ptr<Progress>(progress)] {
         if (*finished) return;
         *finished = true;
+        ++stats.requestsCancelled;
+        meter->cancelled(stats);
         if (auto call = weakCall.lock()) call->cancel();
         if (auto progress = weakProgress.lock()) progress->end("cancelled");
     };
@@ -287,10 +319,11 @@ void runAction(ServerContext& ctx, State& state, const ActionData& data, Cancell
 
 void registerCodeActions(ServerContext& ctx) {
     auto state = std::make_shared<State>();
+    ctx.actionStats = &state->stats;
     ctx.capabilities["codeActionProvider"] =
         json::object{{"codeActionKinds", json::array{"quickfix", "refactor.rewrite"}}, {"resolveProvider", true}};
 
-    ctx.onRequest("textDocument/codeAction", [&ctx](const json::value& params, Reply reply, CancellationToken) {
+    ctx.onRequest("textDocument/codeAction", [&ctx, state](const json::value& params, Reply reply, CancellationToken) {
         const json::object* p = params.if_object();
         std::string error;
         TextRange range;
@@ -322,6 +355,7 @@ void registerCodeActions(ServerContext& ctx) {
         const uint32_t end = static_cast<uint32_t>(text.offsetAt(range.end, ctx.encoding));
         const std::string unavailable = unavailableReason(ctx);
         const bool showDisabled = capabilityIsTrue(ctx, "textDocument.codeAction.disabledSupport");
+        ++state->stats.listed;
         if (!unavailable.empty() && !showDisabled) return reply.result(json::array{});
         const bool resolves = resolvesEdits(ctx);
 
@@ -353,6 +387,7 @@ void registerCodeActions(ServerContext& ctx) {
                                                  {"arguments", json::array{encodeData(data)}}};
             actions.push_back(std::move(action));
         }
+        if (unavailable.empty()) state->stats.offered += actions.size();
         reply.result(std::move(actions));
     });
 
@@ -363,8 +398,9 @@ void registerCodeActions(ServerContext& ctx) {
         std::string error;
         if (!decodeData(action->at("data"), data, error)) return reply.error(ErrorCode::InvalidParams, "params." + error);
         json::object resolved = *action;
-        runAction(ctx, *state, data, token, [reply, resolved](json::value edit, std::optional<ResponseError> failure) mutable {
+        runAction(ctx, *state, data, token, [state, reply, resolved](json::value edit, std::optional<ResponseError> failure) mutable {
             if (failure) return reply.error(failure->code, failure->message);
+            ++state->stats.resolved;
             resolved["edit"] = std::move(edit);
             reply.result(std::move(resolved));
         });
@@ -377,15 +413,17 @@ void registerCodeActions(ServerContext& ctx) {
         if (!decodeData(arguments.front(), data, error))
             return reply.error(ErrorCode::InvalidParams, "params.arguments[0]: " + error);
         const std::string label = data.title.empty() ? "Flint" : data.title;
-        runAction(ctx, *state, data, token, [&ctx, reply, label, token](json::value edit, std::optional<ResponseError> failure) {
+        runAction(ctx, *state, data, token, [&ctx, state, reply, label, token](json::value edit, std::optional<ResponseError> failure) {
             if (failure) return reply.error(failure->code, failure->message);
             if (token.cancelled()) return;
             ctx.request("workspace/applyEdit", json::object{{"label", label}, {"edit", std::move(edit)}},
-                        [reply](const json::value& result, const ResponseError* error) {
-                            if (error) return reply.error(ErrorCode::RequestFailed, "the editor refused the edit: " + error->message);
+                        [state, reply](const json::value& result, const ResponseError* error) {
                             const json::object* r = result.if_object();
                             const json::value* applied = r ? r->if_contains("applied") : nullptr;
-                            if (applied && applied->is_bool() && applied->as_bool()) return reply.result(nullptr);
+                            const bool ok = !error && applied && applied->is_bool() && applied->as_bool();
+                            ++(ok ? state->stats.applied : state->stats.applyFailed);
+                            if (error) return reply.error(ErrorCode::RequestFailed, "the editor refused the edit: " + error->message);
+                            if (ok) return reply.result(nullptr);
                             std::string why = "the editor did not apply the edit";
                             if (const json::value* reason = r ? r->if_contains("failureReason") : nullptr;
                                 reason && reason->is_string())

@@ -179,6 +179,8 @@ void applyProviders(ServerContext& ctx, Levels& levels) {
         if (primary == next.end()) continue;
         auto backup = route.hedge.empty() ? next.end() : next.find(route.hedge);
         if (backup == next.end()) routes[i] = primary->second;
+        else if (ctx.routes[i] && ctx.routes[i]->hedges(*primary->second, *backup->second, route.hedgeAfter))
+            routes[i] = ctx.routes[i];  // the same pair: the status keeps watching the same route
         else routes[i] = Provider::hedged(*primary->second, *backup->second, route.hedgeAfter);
     }
     ctx.providers = std::move(next);

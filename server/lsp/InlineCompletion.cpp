@@ -17,7 +17,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 
 namespace flint::lsp {
 
@@ -96,7 +98,7 @@ Settings readSettings(const json::value* section, std::string& error) {
         if (!v) return std::nullopt;
         if (!v->is_number() || !(v->to_number<double>() >= low && v->to_number<double>() <= high)) {
             error = "flint.inline." + std::string(key) + ": expected a number from " + std::to_string(int(low)) +
-                    " to " + std::to_string(int(high));
+                    " to " + std::to_string(int64_t(high));
             return std::nullopt;
         }
         return v->to_number<double>();
@@ -120,11 +122,22 @@ Settings readSettings(const json::value* section, std::string& error) {
     if (auto on = boolean("prefetch")) s.engine.prefetch = *on;
     if (auto n = number("prefetchPerMinute", 0, 100000)) s.engine.prefetchPerMinute = static_cast<int>(*n);
     if (auto n = number("cacheEntries", 1, 1000000)) s.engine.cacheEntries = static_cast<size_t>(*n);
+    if (auto n = number("maxTokensSingleLine", 1, 100000)) s.engine.maxTokensSingleLine = static_cast<int>(*n);
+    if (auto n = number("maxTokensMultiLine", 1, 100000)) s.engine.maxTokensMultiLine = static_cast<int>(*n);
+    if (auto on = boolean("multiLine")) s.engine.multiLine = *on;
     if (const json::value* f = o->if_contains("completionFallback")) {
         if (f->is_bool()) s.completionFallback = f->as_bool() ? Fallback::On : Fallback::Off;
         else if (!(f->is_string() && f->as_string() == "auto"))
             error = "flint.inline.completionFallback: expected \"auto\", true or false";
     }
+    static constexpr std::string_view kKnown[] = {"debounceMs", "debounceMaxMs", "prefetch", "prefetchPerMinute",
+                                                  "cacheEntries", "maxTokensSingleLine", "maxTokensMultiLine",
+                                                  "multiLine", "completionFallback"};
+    for (const auto& entry : *o)
+        if (error.empty() && std::find(std::begin(kKnown), std::end(kKnown), entry.key()) == std::end(kKnown))
+            error = "flint.inline." + std::string(entry.key()) +
+                    ": unknown setting (known: debounceMs, debounceMaxMs, prefetch, prefetchPerMinute, cacheEntries, "
+                    "maxTokensSingleLine, maxTokensMultiLine, multiLine, completionFallback)";
     return s;
 }
 
@@ -407,9 +420,11 @@ void registerInlineCompletion(ServerContext& ctx) {
         handleCompletion(ctx, state, params, std::move(reply), std::move(token));
     });
 
-    ctx.onNotification("textDocument/didShowCompletion", [state](const json::value& params) {
+    ctx.onNotification("textDocument/didShowCompletion", [&ctx, state](const json::value& params) {
         const auto id = itemId(params);
         if (!id) return spdlog::warn("textDocument/didShowCompletion: expected {{item: {{command: {{arguments: [id]}}}}}}");
+        // A next edit's insertion offered as this completion is next edit's suggestion.
+        if (ctx.nextEdits && ctx.nextEdits->shown(*id)) return;
         state->engine.shown(*id);
     });
     ctx.onNotification("textDocument/didPartiallyAcceptCompletion", [&ctx, state](const json::value& params) {

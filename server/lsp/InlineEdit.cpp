@@ -127,7 +127,7 @@ void registerInlineEdit(ServerContext& ctx) {
             });
         };
     auto engine = std::make_shared<NextEditEngine>(ctx.workspace, std::move(schedule));
-    engine->setExclusions([&ctx](std::string_view uri) { return ctx.contextSources.excludes(uri); });
+    engine->setExclusions(ctx.contextSources);
     ctx.nextEdits = engine;
     ctx.documentChanged.push_back([engine](const std::string& uri) { engine->documentChanged(uri); });
     auto told = std::make_shared<std::set<std::string>>();  // what the user was told about (skips, bad settings)

@@ -32,6 +32,7 @@
 #include <variant>
 
 namespace flint {
+struct ActionStats;
 struct InlineStats;
 class ServingStats;
 class NextEditEngine;
@@ -102,8 +103,11 @@ struct ServerContext {
     // Called after the providers were replaced (a configuration change): listeners
     // re-read `providers` (e.g. to follow their health).
     std::vector<std::function<void()>> providersChanged;
-    // Inline completion's statistics (suggest/InlineStats.h), for flint/stats and tests.
+    // Inline completion's and code actions' statistics (suggest/InlineStats.h,
+    // actions/ActionStats.h), for flint/stats and the exports; next edit's are
+    // nextEdits->stats().
     const InlineStats* inlineStats = nullptr;
+    const ActionStats* actionStats = nullptr;
 
     std::function<void(std::string method, RequestHandler)> onRequest;
     std::function<void(std::string method, NotificationHandler)> onNotification;

@@ -18,13 +18,16 @@
 #include "stats/Metrics.h"
 #include "stats/MetricsServer.h"
 #include "stats/ServingStats.h"
+#include "actions/ActionStats.h"
 #include "suggest/InlineStats.h"
+#include "suggest/NextEditEngine.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <fstream>
@@ -58,6 +61,40 @@ json::object window(const SampleWindow& w) {
         o["p99"] = rounded(q->p99);
     }
     return o;
+}
+
+json::object counts(const std::map<std::string, uint64_t>& byKind) {
+    json::object out;
+    for (const auto& [kind, n] : byKind) out[kind] = n;
+    return out;
+}
+
+uint64_t total(const std::map<std::string, uint64_t>& byKind) {
+    uint64_t n = 0;
+    for (const auto& entry : byKind) n += entry.second;
+    return n;
+}
+
+json::value rate(uint64_t taken, uint64_t shown) {
+    if (!shown) return nullptr;
+    return rounded(100.0 * static_cast<double>(taken) / static_cast<double>(shown)) / 100;
+}
+
+// What every feature reports (stats/FeatureStats.h), into its object.
+void putCommon(json::object& f, const FeatureStats& s) {
+    f["requests"] = s.requests;
+    f["modelRequests"] = s.modelRequests;
+    f["cacheHits"] = s.cacheHits;
+    f["requestsCancelled"] = s.requestsCancelled;
+    f["streamsCancelled"] = s.streamsCancelled;
+    f["errors"] = counts(s.errors);
+    f["ttftMs"] = window(s.timeToFirstTokenMs);
+    f["addedMs"] = window(s.addedMs);
+    f["tokensPerSecond"] = window(s.tokensPerSecond);
+}
+
+FeatureFigures::Counter byReason(std::string name, std::string help, const std::map<std::string, uint64_t>& values) {
+    return {std::move(name), std::move(help), "reason", {values.begin(), values.end()}};
 }
 
 struct ExportSettings {
@@ -102,6 +139,13 @@ ExportSettings readSettings(const json::value* section, std::string& error) {
         else error = "flint.stats.otlpFile: expected a file path";
     }
     if (auto ms = whole("exportIntervalMs", 10, 86400000)) s.exportInterval = milliseconds(*ms);
+    static constexpr std::string_view kKnown[] = {"adaptive", "degradedTtftMs", "degradedSamples", "probeAfterMs",
+                                                  "prometheusPort", "otlpFile", "exportIntervalMs"};
+    for (const auto& entry : *o)
+        if (error.empty() && std::find(std::begin(kKnown), std::end(kKnown), entry.key()) == std::end(kKnown))
+            error = "flint.stats." + std::string(entry.key()) +
+                    ": unknown setting (known: adaptive, degradedTtftMs, degradedSamples, probeAfterMs, "
+                    "prometheusPort, otlpFile, exportIntervalMs)";
     return s;
 }
 
@@ -193,8 +237,43 @@ struct Observatory : std::enable_shared_from_this<Observatory> {
         for (auto& listener : ctx.servingChanged) listener();
     }
 
+    // Each feature's figures for the exports (the names are in the README's `stats` section).
     std::vector<FeatureFigures> features() {
-        return {{"inline", ctx.inlineStats, ctx.providerNameFor(ServerContext::Feature::Inline)}};
+        std::vector<FeatureFigures> out;
+        if (const InlineStats* s = ctx.inlineStats)
+            out.push_back({.feature = "inline",
+                           .provider = ctx.providerNameFor(ServerContext::Feature::Inline),
+                           .stats = s,
+                           .outcomes = {{"shown", s->shown}, {"accepted", s->accepted},
+                                        {"partially_accepted", s->partiallyAccepted}, {"rejected", s->rejected}},
+                           .counters = {{"flint_feature_typed_through_hits_total",
+                                         "Cache hits after the user typed part of the suggestion.", "",
+                                         {{"", s->typedThroughHits}}},
+                                        {"flint_feature_debounced_total", "Requests superseded before they reached the model.",
+                                         "", {{"", s->debounced}}}}});
+        if (ctx.nextEdits) {
+            const NextEditStats& s = ctx.nextEdits->stats();
+            out.push_back({.feature = "nextEdit",
+                           .provider = ctx.providerNameFor(ServerContext::Feature::NextEdit),
+                           .stats = &s,
+                           .outcomes = {{"shown", s.shown}, {"accepted", s.accepted}, {"rejected", s.rejected}},
+                           .counters = {byReason("flint_feature_skipped_total",
+                                                 "Requests answered with nothing without asking the model, by why.",
+                                                 s.skipped)}});
+        }
+        if (const ActionStats* s = ctx.actionStats)
+            out.push_back({.feature = "actions",
+                           .provider = ctx.providerNameFor(ServerContext::Feature::Actions),
+                           .stats = s,
+                           .outcomes = {{"offered", s->offered}, {"resolved", s->resolved}, {"applied", s->applied},
+                                        {"apply_failed", s->applyFailed}, {"refused", total(s->refused)},
+                                        {"cancelled", s->requestsCancelled}},
+                           .counters = {byReason("flint_feature_skipped_total",
+                                                 "Requests answered with nothing without asking the model, by why.",
+                                                 s->skipped),
+                                        byReason("flint_feature_refused_total",
+                                                 "Model rewrites Flint refused to offer, by why.", s->refused)}});
+        return out;
     }
 
     json::value stats() {
@@ -230,23 +309,35 @@ struct Observatory : std::enable_shared_from_this<Observatory> {
         }
         if (const InlineStats* s = ctx.inlineStats) {
             json::object& f = features["inline"].as_object();
-            f["requests"] = s->requests;
-            f["modelRequests"] = s->modelRequests;
-            f["cacheHits"] = s->cacheHits;
+            putCommon(f, *s);
             f["typedThroughHits"] = s->typedThroughHits;
             f["liveHits"] = s->liveHits;
             f["debounced"] = s->debounced;
-            f["streamsCancelled"] = s->streamsCancelled;
             f["prefetches"] = s->prefetches;
             f["prefetchHits"] = s->prefetchHits;
-            f["ttftMs"] = window(s->timeToFirstTokenMs);
-            f["addedMs"] = window(s->addedMs);
             f["acceptance"] = json::object{
                 {"shown", s->shown}, {"accepted", s->accepted}, {"partiallyAccepted", s->partiallyAccepted},
-                {"rejected", s->rejected},
-                {"rate", s->shown ? json::value(rounded(100.0 * static_cast<double>(s->accepted + s->partiallyAccepted) /
-                                                        static_cast<double>(s->shown)) / 100)
-                                  : json::value(nullptr)}};
+                {"rejected", s->rejected}, {"rate", rate(s->accepted + s->partiallyAccepted, s->shown)}};
+        }
+        if (ctx.nextEdits) {
+            const NextEditStats& s = ctx.nextEdits->stats();
+            json::object& f = features["nextEdit"].as_object();
+            putCommon(f, s);
+            f["skipped"] = counts(s.skipped);
+            f["rebased"] = s.rebased;
+            f["dropped"] = s.dropped;
+            f["completedByTyping"] = s.completedByTyping;
+            f["acceptance"] = json::object{{"shown", s.shown}, {"accepted", s.accepted}, {"rejected", s.rejected},
+                                           {"rate", rate(s.accepted, s.shown)}};
+        }
+        if (const ActionStats* s = ctx.actionStats) {
+            json::object& f = features["actions"].as_object();
+            putCommon(f, *s);
+            f["listed"] = s->listed;
+            f["skipped"] = counts(s->skipped);
+            f["acceptance"] = json::object{{"offered", s->offered}, {"resolved", s->resolved}, {"applied", s->applied},
+                                           {"applyFailed", s->applyFailed}, {"refused", counts(s->refused)},
+                                           {"cancelled", s->requestsCancelled}};
         }
         json::object exports{
             {"prometheus", prometheus ? json::value("http://127.0.0.1:" + std::to_string(prometheus->port()) + "/metrics")

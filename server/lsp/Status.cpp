@@ -7,9 +7,12 @@
 //     "model": "gpt-oss-120b", "until": "2026-11-24T12:03:07Z", "latencyMs": 212}}
 //
 // The state is derived, in this order of precedence, from: the configuration (a
-// problem with it → "error"; no provider → "no-model"), the provider's 429s
-// ("rate-limited" until its Retry-After), calls in flight ("streaming"), and the
-// last call's outcome (a failure → "error" until a call succeeds), the provider's
+// problem with it → "error"; no provider → "no-model"), its local model server
+// starting ("starting"), the provider's 429s ("rate-limited" until its Retry-After),
+// its budget ("over-budget": automatic requests refused until `until`; invoked ones
+// go), calls in flight ("streaming"), and the last call's outcome (a failure →
+// "error" until a call succeeds; a 429 or a refusal is no failure: its state ends by
+// itself when the wait is over), the provider's
 // recent time to first token ("degraded", with its reason and what Flint does about
 // it: a fallback provider serving, or budgets adapted; see lsp/Stats.cpp), else "ready".
 // It is fed by the provider's typed events (Provider::observe), so features need
@@ -93,6 +96,11 @@ struct Board : std::enable_shared_from_this<Board> {
             auto self = weak.lock();
             if (self && self->watched == current) self->onEvent(event);
         });
+        // Its local model server starting, and ready: no call says so.
+        current->addHealthListener([weak = weak_from_this(), token, current](const ProviderHealth&) {
+            auto self = weak.lock();
+            if (self && self->watched == current) self->publish();
+        });
     }
 
     void onEvent(const ProviderEvent& event) {
@@ -105,12 +113,22 @@ struct Board : std::enable_shared_from_this<Board> {
             break;
         case ProviderEvent::Kind::RateLimited:
             limitedUntil = event.until;
-            armLimitTimer(event.until);
+            armTimer();
             break;
         case ProviderEvent::Kind::Ended:
             inFlight.erase(event.call);
             if (!event.model.empty()) servedBy = event.model;
             if (event.cancelled) break;
+            // Refused while a wait is on: that wait is the state, not a failure.
+            if (event.refused == StreamUpdate::Refusal::Budget || event.refused == StreamUpdate::Refusal::RateLimited ||
+                event.refused == StreamUpdate::Refusal::Starting)
+                break;
+            // A 429 (after any retries) is shown as rate-limited, which ends by itself
+            // when its Retry-After has passed: not as an error that stays until a success.
+            if (event.status == 429) {
+                lastError.clear();
+                break;
+            }
             if (event.end == StreamUpdate::End::Error || event.end == StreamUpdate::End::Truncated) {
                 lastError = event.error.empty() ? std::string("the model request failed") : event.error;
             } else {
@@ -120,15 +138,35 @@ struct Board : std::enable_shared_from_this<Board> {
             break;
         }
         publish();
+        armTimer();
     }
 
-    void armLimitTimer(Clock::time_point until) {
+    // Until when the budget pauses automatic requests, as the provider says (an invoked
+    // request counts too, and may push it later than the refusal that began the pause).
+    std::optional<Clock::time_point> budgetPause(const ProviderHealth& health) const {
+        if (!health.budgetUntil) return std::nullopt;
+        return Clock::now() + std::chrono::duration_cast<Clock::duration>(*health.budgetUntil -
+                                                                          std::chrono::system_clock::now());
+    }
+
+    // Publishes again when the nearest wait (Retry-After, a budget) is over.
+    void armTimer() {
         if (!ctx.loop) return;
+        const auto now = Clock::now();
+        std::optional<Clock::time_point> next;
+        const Provider* provider = ctx.providerFor(ServerContext::Feature::Inline);
+        const std::optional<Clock::time_point> budgetUntil = provider ? budgetPause(provider->health()) : std::nullopt;
+        for (const auto& until : {limitedUntil, budgetUntil})
+            if (until && *until > now && (!next || *until < *next)) next = until;
+        if (!next) return;
         if (!limitTimer) limitTimer = std::make_unique<boost::asio::steady_timer>(*ctx.loop);
-        limitTimer->expires_at(until);
+        limitTimer->expires_at(*next);
         limitTimer->async_wait([weak = weak_from_this()](boost::system::error_code ec) {
             if (ec) return;
-            if (auto self = weak.lock()) self->publish();
+            auto self = weak.lock();
+            if (!self) return;
+            self->publish();
+            self->armTimer();  // the other wait, if one is still on
         });
     }
 
@@ -144,10 +182,21 @@ struct Board : std::enable_shared_from_this<Board> {
             state = "no-model";
             message = "no model configured: suggestions come from matching code in your open files "
                       "(set flint.provider to connect a model)";
+        } else if (provider->health().state == ProviderHealth::State::Starting) {
+            state = "starting";
+            const std::string why = provider->health().lastError;
+            message = "starting the local model server" + (why.empty() ? std::string() : ": " + firstLine(why));
         } else if (limitedUntil && *limitedUntil > Clock::now()) {
             state = "rate-limited";
             message = "rate limited by the provider until " + isoTime(*limitedUntil, true);
             status["until"] = isoTime(*limitedUntil, false);
+        } else if (const ProviderHealth health = provider->health(); health.budgetUntil && health.budgetLimit) {
+            const Clock::time_point until = *budgetPause(health);
+            state = "over-budget";
+            message = "automatic suggestions paused until " + isoTime(until, true) + ": the " +
+                      std::string(toString(*health.budgetLimit)) + " budget is spent (suggestions you ask for still work)";
+            status["until"] = isoTime(until, false);
+            status["limit"] = toString(*health.budgetLimit);
         } else if (!inFlight.empty()) {
             state = "streaming";
             message = "streaming from " + (servedBy.empty() ? provider->config().model : servedBy);

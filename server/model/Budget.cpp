@@ -16,10 +16,19 @@ std::string_view toString(BudgetLimit limit) {
     return "budget";
 }
 
-Budget::Budget(BudgetConfig config) : config_(config) {
-    if (config_.requestsPerSecond > 0 && config_.burst <= 0)
-        config_.burst = std::max(1, static_cast<int>(std::ceil(config_.requestsPerSecond)));
+Budget::Budget(BudgetConfig config) {
+    configure(config);
     bucket_ = config_.burst;
+}
+
+void Budget::configure(BudgetConfig config) {
+    if (config.requestsPerSecond > 0 && config.burst <= 0)
+        config.burst = std::max(1, static_cast<int>(std::ceil(config.requestsPerSecond)));
+    if (config.burst != config_.burst || config.requestsPerSecond != config_.requestsPerSecond) {
+        bucket_ = config.burst;
+        started_ = false;
+    }
+    config_ = config;
 }
 
 void Budget::Window::add(Clock::time_point at, int64_t r, int64_t t) {
@@ -52,7 +61,8 @@ Budget::Clock::time_point Budget::Window::freesAt(int64_t limit, bool tokensFiel
     return now;
 }
 
-std::optional<BudgetRefusal> Budget::admit(Priority priority, Clock::time_point now, int64_t promptTokens) {
+std::optional<BudgetRefusal> Budget::admit(Priority priority, Clock::time_point now, int64_t promptTokens,
+                                           TokenCheck check) {
     minute_.expire(now);
     day_.expire(now);
     if (config_.requestsPerSecond > 0) {
@@ -63,14 +73,22 @@ std::optional<BudgetRefusal> Budget::admit(Priority priority, Clock::time_point 
     }
     if (priority == Priority::Automatic) {
         auto refuse = [](BudgetLimit limit, Clock::time_point until) { return BudgetRefusal{limit, until}; };
+        // Whether a token window leaves no room, and when it will: with `Fits`, room for
+        // this request's tokens (never, within the window, for more than the whole limit).
+        const int64_t needed = check == TokenCheck::Fits ? promptTokens : 0;
+        auto tokensFull = [&](const Window& w, int64_t limit) { return w.tokens + std::max<int64_t>(needed, 1) > limit; };
+        auto tokensFree = [&](const Window& w, int64_t limit) {
+            if (needed > limit) return now + w.length;
+            return w.freesAt(limit - std::max<int64_t>(needed, 1) + 1, true, now);
+        };
         if (config_.requestsPerDay > 0 && day_.requests >= config_.requestsPerDay)
             return refuse(BudgetLimit::RequestsPerDay, day_.freesAt(config_.requestsPerDay, false, now));
-        if (config_.tokensPerDay > 0 && day_.tokens >= config_.tokensPerDay)
-            return refuse(BudgetLimit::TokensPerDay, day_.freesAt(config_.tokensPerDay, true, now));
+        if (config_.tokensPerDay > 0 && tokensFull(day_, config_.tokensPerDay))
+            return refuse(BudgetLimit::TokensPerDay, tokensFree(day_, config_.tokensPerDay));
         if (config_.requestsPerMinute > 0 && minute_.requests >= config_.requestsPerMinute)
             return refuse(BudgetLimit::RequestsPerMinute, minute_.freesAt(config_.requestsPerMinute, false, now));
-        if (config_.tokensPerMinute > 0 && minute_.tokens >= config_.tokensPerMinute)
-            return refuse(BudgetLimit::TokensPerMinute, minute_.freesAt(config_.tokensPerMinute, true, now));
+        if (config_.tokensPerMinute > 0 && tokensFull(minute_, config_.tokensPerMinute))
+            return refuse(BudgetLimit::TokensPerMinute, tokensFree(minute_, config_.tokensPerMinute));
         if (config_.requestsPerSecond > 0 && bucket_ < 1.0) {
             const double wait = (1.0 - bucket_) / config_.requestsPerSecond;
             return refuse(BudgetLimit::Pacing,
@@ -81,6 +99,11 @@ std::optional<BudgetRefusal> Budget::admit(Priority priority, Clock::time_point 
     minute_.add(now, 1, promptTokens);
     day_.add(now, 1, promptTokens);
     return std::nullopt;
+}
+
+std::optional<BudgetRefusal> Budget::refusalFor(Priority priority, Clock::time_point now) const {
+    Budget copy = *this;  // the windows are small: entries share 100 ms (minute) and 10 s (day) slots
+    return copy.admit(priority, now);
 }
 
 void Budget::spend(int64_t tokens, Clock::time_point now) {

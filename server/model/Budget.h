@@ -41,9 +41,21 @@ public:
     using Clock = std::chrono::steady_clock;
     explicit Budget(BudgetConfig config = {});
 
+    // How a token limit judges an automatic request. `Reached`: admitted while the
+    // window is under the limit (a provider's budget: a reply's size is not known
+    // before it comes, so one request may go past the limit). `Fits`: admitted only
+    // when its tokens fit in what is left (next edit, whose estimate covers the prompt
+    // and the expected reply: a limit too small for one request sends nothing).
+    enum class TokenCheck { Reached, Fits };
     // Admits a request (recording it and its prompt tokens) or says why not. An
     // invoked request is always admitted.
-    std::optional<BudgetRefusal> admit(Priority priority, Clock::time_point now, int64_t promptTokens = 0);
+    std::optional<BudgetRefusal> admit(Priority priority, Clock::time_point now, int64_t promptTokens = 0,
+                                       TokenCheck check = TokenCheck::Reached);
+    // What admit() would answer now, without recording anything.
+    std::optional<BudgetRefusal> refusalFor(Priority priority, Clock::time_point now) const;
+    // New limits, for a setting that changed; what the windows hold is kept.
+    void configure(BudgetConfig config);
+    const BudgetConfig& config() const { return config_; }
     // Adds tokens to the current windows (the reply, as it arrives or at its end).
     void spend(int64_t tokens, Clock::time_point now);
 
@@ -71,7 +83,7 @@ private:
     };
 
     BudgetConfig config_;
-    double bucket_;
+    double bucket_ = 0;
     Clock::time_point refilled_{};
     bool started_ = false;
     Window minute_{std::chrono::minutes(1), std::chrono::milliseconds(100), {}, 0, 0};

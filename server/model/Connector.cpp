@@ -7,6 +7,8 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 namespace flint {
 
 namespace asio = boost::asio;
@@ -36,8 +38,12 @@ Connector::Connector(asio::io_context& l, Endpoint e, const TlsOptions& options,
         tls_.set_verify_mode(ssl::verify_peer);
     } else {
         tls_.set_verify_mode(ssl::verify_none);
-        spdlog::warn("TLS certificate verification is OFF for {} (tlsVerify: false): use this only for a local server",
-                     endpoint.origin());
+        // Once per endpoint for the life of the process: a provider is re-created on
+        // every configuration change, and a warning repeated each time stops being read.
+        static std::set<std::string> warned;
+        if (warned.insert(endpoint.origin()).second)
+            spdlog::warn("TLS certificate verification is OFF for {} (tlsVerify: false): use this only for a local server",
+                         endpoint.origin());
     }
     SSL_CTX_set_session_cache_mode(tls_.native_handle(), SSL_SESS_CACHE_CLIENT);
 }
@@ -121,6 +127,9 @@ asio::awaitable<std::shared_ptr<Connection>> Connector::connect(std::chrono::ste
         auto [hec] = co_await c->secure->async_handshake(ssl::stream_base::client, tuple);
         if (hec) {
             error = "TLS handshake with " + endpoint.authority() + " failed: " + hec.message();
+            // What the user can do about it (never: turn verification off).
+            if (error.find("certificate verify failed") != std::string::npos)
+                error += " (its certificate is not trusted: set provider.caFile to the CA that signed it)";
             co_return nullptr;
         }
         if (SSL_session_reused(ssl)) ++resumed;

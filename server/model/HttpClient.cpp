@@ -202,8 +202,7 @@ std::shared_ptr<HttpCall> HttpClient::send(HttpRequest request, HttpHandlers han
     call->handlers = std::move(handlers);
     // The lambda keeps the client's state alive until the exchange is over.
     asio::co_spawn(impl_->loop, [self = impl_, call] { return self->run(call); }, [call](std::exception_ptr failure) {
-        if (!failure || call->cancelled || call->done) return;
-        call->done = true;
+        if (!failure) return;
         std::string what = "internal error in the HTTP client";
         try {
             std::rethrow_exception(failure);
@@ -211,6 +210,10 @@ std::shared_ptr<HttpCall> HttpClient::send(HttpRequest request, HttpHandlers han
             what += std::string(": ") + e.what();
         } catch (...) {
         }
+        // Logged even when nobody waits for the call any more: a bug must not vanish.
+        spdlog::error("{}", what);
+        if (call->cancelled || call->done) return;
+        call->done = true;
         if (call->handlers.onDone) call->handlers.onDone(what);
     });
     return call;

@@ -1,6 +1,7 @@
 #include "model/Provider.h"
 
 #include "model/LocalModelProcess.h"
+#include "model/ProviderErrorText.h"
 #include "model/Proxy.h"
 #include "model/StreamDecoder.h"
 #include "model/WebSocketClient.h"
@@ -44,36 +45,6 @@ std::string_view toString(ProviderHealth::State state) {
 }
 
 namespace {
-
-// The most useful line of an error body: {"error": {"message"}} / {"error": "..."} / {"message"} / text.
-std::string errorMessage(const std::string& body) {
-    boost::system::error_code ec;
-    const json::value v = json::parse(body, ec);
-    if (!ec && v.is_object()) {
-        const json::object& o = v.as_object();
-        if (const json::value* e = o.if_contains("error")) {
-            if (e->is_string()) return std::string(e->as_string());
-            if (const json::object* eo = e->if_object())
-                if (const json::value* m = eo->if_contains("message"); m && m->is_string()) return std::string(m->as_string());
-        }
-        if (const json::value* m = o.if_contains("message"); m && m->is_string()) return std::string(m->as_string());
-    }
-    // Not JSON: the body's start, made UTF-8 (it goes into logs and JSON to the editor).
-    std::string text = utf8Excerpt(body, 200);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    return text;
-}
-
-// `text` without the API key: a provider or a proxy may quote the request back in an
-// error ("Incorrect API key provided: sk-..."), and errors go into logs, the status
-// and window/showMessage.
-std::string withoutKey(std::string text, std::string_view apiKey) {
-    if (apiKey.empty()) return text;
-    constexpr std::string_view kPlaceholder = "[API key]";
-    for (size_t at = text.find(apiKey); at != std::string::npos; at = text.find(apiKey, at + kPlaceholder.size()))
-        text.replace(at, apiKey.size(), kPlaceholder);
-    return text;
-}
 
 std::optional<milliseconds> parseRetryAfter(const std::string& value) {
     unsigned seconds = 0;
@@ -125,11 +96,13 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
     std::string lastError;
     std::string servedBy;
     std::vector<std::function<void(const ProviderHealth&)>> listeners;
-    std::vector<std::function<void(const ProviderEvent&)>> observers;
+    // Each watcher with the provider (owner or hedged view) it was added through, so a
+    // view that goes away takes its watchers with it while the owner lives on.
+    std::vector<std::pair<const Provider*, std::function<void(const ProviderEvent&)>>> observers;
     uint64_t nextCall = 1;
 
     void report(const ProviderEvent& event) {
-        for (auto& observer : std::vector(observers)) observer(event);
+        for (auto& observer : std::vector(observers)) observer.second(event);
     }
     asio::steady_timer recheck;
     std::minstd_rand random{std::random_device{}()};
@@ -282,7 +255,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
         std::string retryAfter;
         std::string errorBody;
         std::string model;
-        std::string keyInUse;  // the API key this call sends: cut out of any error it quotes
+        // The key this call sends: cut out of anything quoted from the provider.
+        std::string sentKey;
 
         Call(std::shared_ptr<Impl> p, asio::io_context& loop) : provider(std::move(p)), firstToken(loop), retry(loop) {}
 
@@ -316,6 +290,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
         void finish(StreamUpdate update) {
             if (done) return;
             done = true;
+            // Whatever the provider said goes on into logs, the status and messages.
+            update.error = withoutKey(std::move(update.error), sentKey);
             const bool clean = update.end == StreamUpdate::End::Stop || update.end == StreamUpdate::End::Length;
             if (clean) {
                 // Let the body run to its end ([DONE], a usage event) so the connection
@@ -341,6 +317,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
             event.error = update.error;
             event.refused = update.refused;
             p.report(event);
+            update.status = status;
+            update.timedOut = timedOut;
             onUpdate(update);
         }
         void fail(std::string message, Refusal refused = Refusal::None) {
@@ -360,8 +338,8 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
 
         void start(std::string apiKey) {
             if (left().count() <= 0) return fail("no time left for the request");
-            keyInUse = apiKey;
             ++attempt;
+            sentKey = apiKey;
             status = 0;
             received = 0;
             retryAfter.clear();
@@ -466,7 +444,6 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                         provider->report(reportable(ProviderEvent::Kind::FirstToken));
                     }
                 }
-                if (u.end == StreamUpdate::End::Error) u.error = withoutKey(std::move(u.error), keyInUse);
                 if (u.end != StreamUpdate::End::None) return finish(std::move(u));
                 onUpdate(u);
             }
@@ -496,7 +473,7 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                 if (retriesLeft && wait < left()) return retryLater(wait, apiKey);
                 const std::string message = "rate limited by the provider" +
                                             (retryAfter.empty() ? std::string() : " (retry after " + utf8Excerpt(retryAfter, 40) + " s)") +
-                                            ": " + withoutKey(errorMessage(errorBody), keyInUse);
+                                            ": " + providerErrorText(errorBody, apiKey);
                 p.setState(ProviderHealth::State::RateLimited, message);
                 p.readyAt(*p.rateLimitedUntil);
                 return fail(message);
@@ -506,11 +483,11 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                 const double jitter = std::uniform_real_distribution<double>(0.5, 1.5)(p.random);
                 const milliseconds wait(static_cast<int64_t>(200.0 * (1 << (attempt - 1)) * jitter));
                 if (retriesLeft && wait < left()) return retryLater(wait, apiKey);
-                return fail("the provider failed (HTTP " + std::to_string(status) + "): " + withoutKey(errorMessage(errorBody), keyInUse));
+                return fail("the provider failed (HTTP " + std::to_string(status) + "): " + providerErrorText(errorBody, apiKey));
             }
             if (status != 0 && status != 200)
                 return fail("the provider refused the request (HTTP " + std::to_string(status) + "): " +
-                            withoutKey(errorMessage(errorBody), keyInUse));
+                            providerErrorText(errorBody, apiKey));
             if (!transportError.empty() && status == 0 && !gotText) {
                 // Nothing came back at all: one more try on a fresh connection.
                 if (retriesLeft && attempt == 1 && left().count() > 0) return start(apiKey);
@@ -564,6 +541,13 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                               " is spent: automatic requests resume in " + secondsFromNow(refused->until),
                           Refusal::Budget);
         }
+        // The user's request counts too: while automatic requests are paused, it may
+        // push their resumption later than the refusal that began the pause said.
+        if (options.priority == Priority::Invoked && budgetRefusal && budgetRefusal->until > now)
+            if (auto still = budget.refusalFor(Priority::Automatic, now); still && still->until > budgetRefusal->until) {
+                budgetRefusal = still;
+                readyAt(still->until);
+            }
         spdlog::debug("model request: {} {} model {}", config.kind, endpoint.origin(), call->request.model);
         call->start(std::move(*key));
         return call;
@@ -652,7 +636,11 @@ Provider::Provider(std::shared_ptr<Impl> primary, std::shared_ptr<Impl> backup, 
 Provider::~Provider() {
     // Streams still finishing may keep the state alive for a while; they report to no
     // one now, and the local model server stops with the provider that started it.
-    if (!owner_) return;
+    if (!owner_) {
+        // A hedged view: only the watchers added through it go (the owners keep theirs).
+        std::erase_if(impl_->observers, [this](const auto& observer) { return observer.first == this; });
+        return;
+    }
     impl_->observers.clear();
     impl_->listeners.clear();
     if (impl_->local) impl_->local.reset();
@@ -660,6 +648,10 @@ Provider::~Provider() {
 
 std::unique_ptr<Provider> Provider::hedged(const Provider& primary, const Provider& backup, milliseconds delay) {
     return std::unique_ptr<Provider>(new Provider(primary.impl_, backup.impl_, delay));
+}
+
+bool Provider::hedges(const Provider& primary, const Provider& backup, milliseconds delay) const {
+    return !owner_ && impl_ == primary.impl_ && backup_ == backup.impl_ && hedgeDelay_ == delay;
 }
 
 const ProviderConfig& Provider::config() const { return impl_->config; }
@@ -683,7 +675,7 @@ std::shared_ptr<ProviderCall> Provider::stream(ModelRequest request, std::functi
 }
 
 void Provider::observe(std::function<void(const ProviderEvent&)> observer) {
-    impl_->observers.push_back(std::move(observer));
+    impl_->observers.emplace_back(this, std::move(observer));
 }
 
 ProviderHealth Provider::health() const { return impl_->health(); }

@@ -106,6 +106,9 @@ public:
     // (both must speak the same wire format). Shares their connections, budgets and health.
     static std::unique_ptr<Provider> hedged(const Provider& primary, const Provider& backup,
                                             std::chrono::milliseconds delay);
+    // Whether this is the view hedged(primary, backup, delay) would make: a configuration
+    // applied again keeps such a route, and with it what watches the route.
+    bool hedges(const Provider& primary, const Provider& backup, std::chrono::milliseconds delay) const;
 
     const ProviderConfig& config() const;
     // Connects ahead of need (and starts the local model server, if configured).
@@ -113,8 +116,9 @@ public:
     std::shared_ptr<ProviderCall> stream(ModelRequest request, std::function<void(const StreamUpdate&)> onUpdate,
                                          StreamOptions options = {});
 
-    // Adds a watcher of every call's events. Watchers are dropped with the provider:
-    // calls still running after it is replaced report nothing more.
+    // Adds a watcher of every call's events. Watchers are dropped with the provider (or
+    // the hedged view) they were added through: calls still running after it is replaced
+    // report nothing more to them.
     void observe(std::function<void(const ProviderEvent&)> observer);
     ProviderHealth health() const;
     // Called on the event loop whenever health() changes.

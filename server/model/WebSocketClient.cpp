@@ -427,8 +427,7 @@ std::shared_ptr<HttpCall> WebSocketClient::send(std::string message, std::vector
     call->timeout = timeout;
     call->handlers = std::move(handlers);
     asio::co_spawn(impl_->loop, [self = impl_, call] { return self->run(call); }, [call](std::exception_ptr failure) {
-        if (!failure || call->cancelled || call->done) return;
-        call->done = true;
+        if (!failure) return;
         std::string what = "internal error in the WebSocket client";
         try {
             std::rethrow_exception(failure);
@@ -436,6 +435,10 @@ std::shared_ptr<HttpCall> WebSocketClient::send(std::string message, std::vector
             what += std::string(": ") + e.what();
         } catch (...) {
         }
+        // Logged even when nobody waits for the call any more: a bug must not vanish.
+        spdlog::error("{}", what);
+        if (call->cancelled || call->done) return;
+        call->done = true;
         if (call->handlers.onDone) call->handlers.onDone(what);
     });
     return call;

@@ -78,6 +78,11 @@ struct StreamUpdate {
     };
     Refusal refused = Refusal::None;
     std::optional<StreamUsage> usage;
+    // The final update (set by Provider): the last attempt's HTTP status (0: none, e.g. no
+    // connection) and whether no first token came in time, so that a feature can name
+    // its failures as the provider's statistics do.
+    int status = 0;
+    bool timedOut = false;
 };
 
 std::string_view toString(StreamUpdate::End end);

@@ -1,7 +1,6 @@
 #include "stats/Metrics.h"
 
-#include "suggest/InlineStats.h"
-
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -107,26 +106,28 @@ std::vector<Metric> collectMetrics(const ServingStats& serving, const std::vecto
         for (const FeatureFigures& f : features)
             if (f.stats) point(m, {{"feature", f.feature}}, static_cast<double>(value(*f.stats)));
     };
-    perFeature("flint_feature_requests_total", "Requests from the editor.", [](const InlineStats& s) { return s.requests; });
+    perFeature("flint_feature_requests_total", "Requests from the editor.", [](const FeatureStats& s) { return s.requests; });
     perFeature("flint_feature_model_requests_total", "Requests that started a model stream.",
-               [](const InlineStats& s) { return s.modelRequests; });
-    perFeature("flint_feature_cache_hits_total", "Requests answered from the cache with no model request.",
-               [](const InlineStats& s) { return s.cacheHits; });
-    perFeature("flint_feature_typed_through_hits_total", "Cache hits after the user typed part of the suggestion.",
-               [](const InlineStats& s) { return s.typedThroughHits; });
-    perFeature("flint_feature_debounced_total", "Requests superseded before they reached the model.",
-               [](const InlineStats& s) { return s.debounced; });
+               [](const FeatureStats& s) { return s.modelRequests; });
+    perFeature("flint_feature_cache_hits_total", "Requests answered from what Flint held, with no model request.",
+               [](const FeatureStats& s) { return s.cacheHits; });
+    perFeature("flint_feature_requests_cancelled_total", "Requests the editor cancelled before their answer.",
+               [](const FeatureStats& s) { return s.requestsCancelled; });
     perFeature("flint_feature_streams_cancelled_total", "Model streams closed before their end.",
-               [](const InlineStats& s) { return s.streamsCancelled; });
+               [](const FeatureStats& s) { return s.streamsCancelled; });
     {
-        Metric& m = family(out, "flint_feature_suggestions_total", "Suggestions by what the user did with them.", T::Counter);
-        for (const FeatureFigures& f : features) {
-            if (!f.stats) continue;
-            point(m, {{"feature", f.feature}, {"outcome", "shown"}}, static_cast<double>(f.stats->shown));
-            point(m, {{"feature", f.feature}, {"outcome", "accepted"}}, static_cast<double>(f.stats->accepted));
-            point(m, {{"feature", f.feature}, {"outcome", "partially_accepted"}}, static_cast<double>(f.stats->partiallyAccepted));
-            point(m, {{"feature", f.feature}, {"outcome", "rejected"}}, static_cast<double>(f.stats->rejected));
-        }
+        Metric& m = family(out, "flint_feature_errors_total", "The feature's failed model streams by kind.", T::Counter);
+        for (const FeatureFigures& f : features)
+            if (f.stats)
+                for (const auto& [kind, n] : f.stats->errors)
+                    point(m, {{"feature", f.feature}, {"kind", kind}}, static_cast<double>(n));
+    }
+    {
+        Metric& m = family(out, "flint_feature_suggestions_total", "Suggestions by what became of them.", T::Counter);
+        for (const FeatureFigures& f : features)
+            if (f.stats)
+                for (const auto& [outcome, n] : f.outcomes)
+                    point(m, {{"feature", f.feature}, {"outcome", outcome}}, static_cast<double>(n));
     }
     {
         Metric& m = family(out, "flint_feature_time_to_first_token_seconds", "A model stream's start to its first text, as the feature saw it.", T::Summary);
@@ -137,6 +138,26 @@ std::vector<Metric> collectMetrics(const ServingStats& serving, const std::vecto
         Metric& m = family(out, "flint_feature_added_seconds", "Flint's own time around each model request.", T::Summary);
         for (const FeatureFigures& f : features)
             if (f.stats) summaryPoint(m, {{"feature", f.feature}}, f.stats->addedMs, 1e-3);
+    }
+    {
+        Metric& m = family(out, "flint_feature_tokens_per_second", "Decode rate after the first text, as the feature saw it.", T::Summary);
+        for (const FeatureFigures& f : features)
+            if (f.stats) summaryPoint(m, {{"feature", f.feature}}, f.stats->tokensPerSecond, 1.0);
+    }
+    // Each feature's own counters, one family per name (in the order first met).
+    const size_t own = out.size();
+    for (const FeatureFigures& f : features) {
+        if (!f.stats) continue;
+        for (const FeatureFigures::Counter& c : f.counters) {
+            auto it = std::find_if(out.begin() + static_cast<std::ptrdiff_t>(own), out.end(),
+                                   [&](const Metric& m) { return m.name == c.name; });
+            Metric& m = it != out.end() ? *it : family(out, c.name, c.help, T::Counter);
+            for (const auto& [value, n] : c.values) {
+                Labels labels{{"feature", f.feature}};
+                if (!c.label.empty()) labels.emplace_back(c.label, value);
+                point(m, std::move(labels), static_cast<double>(n));
+            }
+        }
     }
     return out;
 }

@@ -3,13 +3,15 @@
 // one shape both exports render: Prometheus text (here) and OTLP/JSON (lsp/Stats.cpp,
 // which owns the JSON). Pure: the caller passes the figures and the time.
 //
-//   std::vector<Metric> metrics = collectMetrics(serving, {{"inline", &inlineStats, "fast"}});
+//   std::vector<Metric> metrics = collectMetrics(serving, {{.feature = "inline", .provider = "fast",
+//                                                           .stats = &inlineStats, .outcomes = {{"shown", 4}}}});
 //   std::string body = prometheusText(metrics);   // for GET /metrics
 //
 // Names follow Prometheus conventions: `flint_` prefix, `_total` counters, times in
 // seconds; a summary's quantiles are over the sliding window, its _count and _sum
 // over all time.
 
+#include "stats/FeatureStats.h"
 #include "stats/SampleWindow.h"
 #include "stats/ServingStats.h"
 
@@ -18,8 +20,6 @@
 #include <vector>
 
 namespace flint {
-
-struct InlineStats;
 
 struct Metric {
     enum class Type { Counter, Gauge, Summary };
@@ -37,10 +37,23 @@ struct Metric {
     std::vector<Point> points;
 };
 
+// One feature's figures as the exports see them: the common ones (FeatureStats), what
+// became of its suggestions, and counters of its own.
 struct FeatureFigures {
-    std::string feature;                   // "inline"
-    const InlineStats* stats = nullptr;    // its own figures
-    std::string provider;                  // the provider serving it now ("" when none)
+    std::string feature;                  // "inline", "nextEdit", "actions"
+    std::string provider;                 // the provider serving it now ("" when none)
+    const FeatureStats* stats = nullptr;  // null: the feature reports nothing
+    // flint_feature_suggestions_total{outcome}: "shown", "accepted", ... in order.
+    std::vector<std::pair<std::string, uint64_t>> outcomes;
+    // Counters of this feature only: the family `name` (a `_total` name), with an extra
+    // label (`label`, e.g. "reason") when `values` holds several, else one value under "".
+    struct Counter {
+        std::string name;
+        std::string help;
+        std::string label;
+        std::vector<std::pair<std::string, uint64_t>> values;
+    };
+    std::vector<Counter> counters;
 };
 
 std::vector<Metric> collectMetrics(const ServingStats& serving, const std::vector<FeatureFigures>& features);

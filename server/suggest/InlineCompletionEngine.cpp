@@ -49,7 +49,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         std::string raw;
         Clock::TimePoint started;
         Clock::Duration requestSide{};  // Flint's time from the request let go to the stream handed on
-        bool sawToken = false;
+        StreamMeter meter{Clock::TimePoint{}};  // time to first token, decode rate, how it ended
         bool ended = false;
         bool prefetch = false;
         // The requests showing it. Held weakly: the document holds its request, and a
@@ -240,7 +240,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         if (!stream || stream->ended) return;
         stream->ended = true;
         stream->call->cancel();
-        ++stats.streamsCancelled;
+        stream->meter.cancelled(stats);
         cache.erase(stream->entry);  // unfinished: it must not be served as if whole
         std::vector<std::weak_ptr<View>> views = std::move(stream->views);
         stream->views.clear();
@@ -256,6 +256,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         stream->site = std::move(site);
         stream->prefetch = prefetch;
         stream->started = clock.now();
+        stream->meter = StreamMeter(stream->started);
         cache.insert(stream->entry);
         std::weak_ptr<Impl> weakSelf = weak_from_this();
         std::weak_ptr<Stream> weakStream = stream;
@@ -277,11 +278,9 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
 
     void onStreamUpdate(const std::shared_ptr<Stream>& stream, const StreamUpdate& update) {
         if (stream->ended) return;
-        if (!stream->sawToken && !update.text.empty()) {
-            stream->sawToken = true;
-            const Clock::TimePoint arrived = clock.now();
+        const Clock::TimePoint arrived = clock.now();
+        if (stream->meter.update(stats, update, arrived)) {
             debounce.firstToken(arrived - stream->started);
-            stats.timeToFirstTokenMs.add(asMilliseconds(arrived - stream->started));
             handleUpdate(stream, update);
             // Flint's share: shaping this first text and handing it to the editor.
             if (!stream->prefetch) stats.addedMs.add(asMilliseconds(stream->requestSide + (clock.now() - arrived)));
@@ -303,6 +302,7 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
             // its block ended): close the stream early.
             if (step.settled) {
                 end = true;
+                stream->meter.complete(stats, clock.now());
                 stream->call->cancel();
             }
         }
@@ -317,11 +317,14 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
             return;
         }
 
-        const bool failed = update.end == StreamUpdate::End::Error;
+        // A stream that failed or broke off (a dropped connection, a malformed event, a
+        // reply over the size cap) did not give the whole reply: its text is not
+        // presented as a whole suggestion. Shaping the cut-off text would end it at
+        // whatever the model had written so far, a line it was still writing.
+        const bool broken = update.end == StreamUpdate::End::Error || update.end == StreamUpdate::End::Truncated;
         std::string error;
-        if (failed || update.end == StreamUpdate::End::Truncated) error = update.error.empty() ? "the stream broke off" : update.error;
-        // Text from a stream that failed is not presented as a whole suggestion.
-        if (failed) next.clear();
+        if (broken) error = update.error.empty() ? "the stream broke off" : update.error;
+        if (broken) next.clear();
         entry.text = std::move(next);
         entry.complete = true;
         if (!update.model.empty()) entry.model = update.model;
@@ -501,7 +504,10 @@ struct InlineCompletionEngine::Impl : std::enable_shared_from_this<Impl> {
         doc.view = view;
         token.onCancel([weakSelf = weak_from_this(), weakView = std::weak_ptr<View>(view)] {
             auto self = weakSelf.lock();
-            if (self) self->cancelView(weakView.lock());
+            auto view = weakView.lock();
+            if (!self || !view || view->done) return;
+            ++self->stats.requestsCancelled;
+            self->cancelView(view);
         });
         if (view->done) return;
 

@@ -1,7 +1,9 @@
 #pragma once
 // Local statistics of inline completion: how suggestions fared with the user and
-// how requests were served. Kept in memory only (nothing leaves the machine); a
-// `flint/stats` request can report them.
+// how requests were served, beside the figures every feature keeps
+// (stats/FeatureStats.h: requests, model requests, cache hits, cancelled streams,
+// errors, time to first token, Flint's added time, decode rate). Kept in memory only
+// (nothing leaves the machine); a `flint/stats` request can report them.
 //
 //   const InlineStats& s = engine.stats();
 //   double acceptance = s.shown ? double(s.accepted) / s.shown : 0;
@@ -9,13 +11,13 @@
 // A "suggestion" here is one model answer at one place: typing through it and
 // being shown its rest again is still the same suggestion, counted once.
 
-#include "stats/SampleWindow.h"
+#include "stats/FeatureStats.h"
 
 #include <cstdint>
 
 namespace flint {
 
-struct InlineStats {
+struct InlineStats : FeatureStats {
     // What the user did with suggestions (from didShowCompletion, the accept
     // command and didPartiallyAcceptCompletion).
     uint64_t shown = 0;
@@ -23,24 +25,19 @@ struct InlineStats {
     uint64_t partiallyAccepted = 0;
     uint64_t rejected = 0;  // shown, then replaced by another suggestion or closed, without any accept
 
-    // How requests were served.
-    uint64_t requests = 0;
-    uint64_t cacheHits = 0;        // answered from the cache, no model request
-    uint64_t typedThroughHits = 0; // of those, after the user typed part of the suggestion
+    // How requests were served (beside FeatureStats' requests, cacheHits: answered
+    // from the cache, modelRequests: streams started for a request, prefetches not
+    // included, streamsCancelled: superseded or diverged).
+    uint64_t typedThroughHits = 0; // of the cache hits, after the user typed part of the suggestion
     uint64_t liveHits = 0;         // of those, attached to a stream still running
-    uint64_t modelRequests = 0;    // streams started for a request (prefetches not included)
     uint64_t debounced = 0;        // requests superseded while waiting: model requests saved
-    uint64_t streamsCancelled = 0; // streams closed before their end (superseded or diverged)
     uint64_t prefetches = 0;       // speculative streams started
     uint64_t prefetchHits = 0;     // requests answered from a prefetched suggestion
     uint64_t prefetchesSkipped = 0;  // not started: over the per-minute budget
 
-    // Time, in milliseconds, over a sliding window (stats/SampleWindow.h).
-    SampleWindow timeToFirstTokenMs;  // a model stream's start → its first text, as the engine saw it
-    // Flint's own time around the model for each model request: from the request being
-    // let go (after any debounce) to the stream handed to the provider, plus from the
-    // first text arriving to it having been shaped and handed to the editor.
-    SampleWindow addedMs;
+    // FeatureStats' addedMs, here: from the request being let go (after any debounce)
+    // to the stream handed to the provider, plus from the first text arriving to it
+    // having been shaped and handed to the editor.
 };
 
 } // namespace flint

@@ -1,11 +1,12 @@
 #include "suggest/NextEditEngine.h"
 
+#include "context/ContextSources.h"
 #include "context/NextEditContext.h"
+#include "model/Budget.h"
 #include "model/Provider.h"
 #include "suggest/NextEditPrompt.h"
 #include "suggest/RegionPrediction.h"
 #include "suggest/StreamingDiff.h"
-#include "suggest/TokenRateLimit.h"
 #include "workspace/Language.h"
 #include "workspace/Workspace.h"
 
@@ -21,54 +22,7 @@ namespace {
 
 using TimePoint = std::chrono::steady_clock::time_point;
 
-// The path part of a file URI (or the URI itself), for glob matching.
-std::string_view uriPath(std::string_view uri) {
-    constexpr std::string_view kFile = "file://";
-    if (uri.starts_with(kFile)) uri.remove_prefix(kFile.size());
-    return uri;
-}
-
-bool pathGlobMatchAt(std::string_view p, std::string_view s) {
-    while (!p.empty()) {
-        if (p.starts_with("**")) {
-            p.remove_prefix(2);
-            const bool slash = p.starts_with('/');
-            if (slash) p.remove_prefix(1);
-            // `**/` also matches nothing at all.
-            for (size_t i = 0; i <= s.size(); ++i)
-                if ((i == 0 || !slash || s[i - 1] == '/') && pathGlobMatchAt(p, s.substr(i))) return true;
-            return false;
-        }
-        if (p[0] == '*') {
-            p.remove_prefix(1);
-            for (size_t i = 0; i <= s.size(); ++i) {
-                if (pathGlobMatchAt(p, s.substr(i))) return true;
-                if (i < s.size() && s[i] == '/') break;
-            }
-            return false;
-        }
-        if (s.empty() || (p[0] != '?' && p[0] != s[0]) || (p[0] == '?' && s[0] == '/')) return false;
-        p.remove_prefix(1);
-        s.remove_prefix(1);
-    }
-    return s.empty();
-}
-
 } // namespace
-
-bool pathGlobMatch(std::string_view pattern, std::string_view path) {
-    if (pattern.find('/') == std::string_view::npos) {
-        const size_t slash = path.find_last_of('/');
-        return pathGlobMatchAt(pattern, slash == std::string_view::npos ? path : path.substr(slash + 1));
-    }
-    // A relative pattern matches anywhere below a directory boundary.
-    if (!pattern.starts_with('/') && !pattern.starts_with("**")) {
-        for (size_t i = 0; i < path.size(); ++i)
-            if ((i == 0 || path[i - 1] == '/') && pathGlobMatchAt(pattern, path.substr(i))) return true;
-        return false;
-    }
-    return pathGlobMatchAt(pattern, path);
-}
 
 struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
     struct Waiter {
@@ -90,24 +44,59 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         std::shared_ptr<ProviderCall> call;
         std::vector<std::shared_ptr<Waiter>> waiters;
         bool complete = false;
-        bool shown = false;
+        // For the figures: the stream's timing, Flint's time before it was handed to the
+        // provider, and whether its first answer was timed yet.
+        StreamMeter meter{TimePoint{}};
+        std::chrono::steady_clock::duration requestSide{};
+        bool addedSampled = false;
         explicit Prediction(RegionPrediction r) : region(std::move(r)) {}
+    };
+
+    // What became of a suggestion the user may have seen (by id, the newest few).
+    struct Outcome {
+        enum class State { Open, Accepted, Rejected, Typed };
+        std::string id;
+        bool shown = false;
+        State state = State::Open;
     };
 
     Workspace& workspace;
     Schedule schedule;
     Clock clock;
     std::vector<std::string> roots;
-    ExcludedDocument excluded;
+    const ContextSources* sources = nullptr;  // the server's: exclusions, workspace folders
+    ExcludedDocument excluded;                // sources->excludes, for the context builder
+    // `disabledGlobs` as gitignore rules, parsed again only when the setting changes.
+    std::vector<std::string> disabledGlobs;
+    IgnoreRules disabledPaths;
     std::map<std::string, std::shared_ptr<Prediction>> byUri;
     // Recently offered suggestions: an accept may come after the prediction is gone.
     std::deque<std::pair<std::string, std::pair<std::string, std::string>>> recent;  // id → (uri, note)
-    TokenRateLimit budget;
+    Budget budget;  // nextEdit.tokensPerMinute: a request goes only if its estimate fits
     Stats stats;
+    std::deque<Outcome> outcomes;
     uint64_t nextId = 1;
 
     Impl(Workspace& w, Schedule s, Clock c) : workspace(w), schedule(std::move(s)), clock(std::move(c)) {
         if (!clock) clock = [] { return std::chrono::steady_clock::now(); };
+    }
+
+    Outcome* outcomeOf(const std::string& id) {
+        for (Outcome& o : outcomes)
+            if (o.id == id) return &o;
+        return nullptr;
+    }
+
+    // A suggestion goes: shown and neither accepted nor typed out, it was rejected.
+    void settle(const std::string& id, const std::string& why) {
+        Outcome* o = outcomeOf(id);
+        if (!o || !o->shown || o->state != Outcome::State::Open) return;
+        if (why == "typed") {
+            o->state = Outcome::State::Typed;
+            return;
+        }
+        o->state = Outcome::State::Rejected;
+        ++stats.rejected;
     }
 
     // An offered suggestion, for accepted() to find.
@@ -208,18 +197,29 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         w->done(std::move(s));
     }
 
+    // A request answered with nothing before any model call.
+    void skip(const std::shared_ptr<Waiter>& w, std::string why, const std::string& uri, int64_t version = 0) {
+        ++stats.skipped[why];
+        answerEmpty(w, std::move(why), uri, version);
+    }
+
     // Ends a prediction's life: its stream closes, its waiters get nothing.
     void drop(const std::string& uri, const std::string& why) {
         auto it = byUri.find(uri);
         if (it == byUri.end()) return;
         std::shared_ptr<Prediction> p = it->second;
         byUri.erase(it);
-        if (p->call) p->call->cancel();
+        settle(p->id, why);
+        if (p->call) {
+            p->call->cancel();
+            p->meter.cancelled(stats);
+        }
         for (auto& w : std::vector(p->waiters)) answerEmpty(w, why, p->uri, p->version);
         p->waiters.clear();
     }
 
-    void finishStream(const std::shared_ptr<Prediction>& p, bool whole, const NextEditSettings& settings) {
+    // `whole`: the model finished its reply. `broken`: the stream failed or broke off.
+    void finishStream(const std::shared_ptr<Prediction>& p, bool whole, bool broken, const NextEditSettings& settings) {
         if (p->complete) return;
         std::string original = p->region.regionText();
         std::vector<TextEdit> edits;
@@ -242,6 +242,14 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
             // The stream broke or was cut: the hunks already anchored still stand.
             edits = p->diff->edits();
             rewrite = applyEdits(original, edits);
+            // None had been: this is no answer, not "nothing to change". Kept in the
+            // store it would answer the next request at this version with nothing, and
+            // next-edit would not come back after the fault until the user typed.
+            if (broken && edits.empty()) {
+                p->complete = true;
+                if (auto it = byUri.find(p->uri); it != byUri.end() && it->second == p) drop(p->uri, "failed");
+                return;
+            }
         }
         p->region.complete(std::move(rewrite), std::move(edits));
         p->complete = true;
@@ -251,49 +259,81 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void onUpdate(const std::shared_ptr<Prediction>& p, const StreamUpdate& update, const NextEditSettings& settings) {
+        const TimePoint arrived = clock();
+        p->meter.update(stats, update, arrived);
+        consume(p, update, settings);
+        // Flint's own time, once per stream: before the request left, plus from the text
+        // that made the first hunk certain (or ended the stream) to the answers given.
+        if (!p->addedSampled && (p->complete || (p->diff && !p->diff->edits().empty()))) {
+            p->addedSampled = true;
+            stats.addedMs.add(std::chrono::duration<double, std::milli>(p->requestSide + (clock() - arrived)).count());
+        }
+    }
+
+    void consume(const std::shared_ptr<Prediction>& p, const StreamUpdate& update, const NextEditSettings& settings) {
         bool grew = false;
         if (!update.text.empty()) {
             const std::string clean = p->reader->feed(update.text);
             if (!clean.empty()) grew = p->diff->append(clean);
         }
         if (update.end != StreamUpdate::End::None) {
-            if (update.end == StreamUpdate::End::Error) spdlog::info("next edit for {}: {}", p->uri, update.error);
+            const bool broken = update.end == StreamUpdate::End::Error || update.end == StreamUpdate::End::Truncated;
+            if (broken) spdlog::info("next edit for {}: {}", p->uri, update.error);
             p->call.reset();
-            return finishStream(p, update.end == StreamUpdate::End::Stop, settings);
+            return finishStream(p, update.end == StreamUpdate::End::Stop, broken, settings);
         }
         if (p->reader->ended()) {
             // The region is complete; whatever the model adds after it is not needed.
+            p->meter.complete(stats, clock());
             p->call->cancel();
             p->call.reset();
-            return finishStream(p, true, settings);
+            return finishStream(p, true, false, settings);
         }
         if (grew)
             for (auto& w : std::vector(p->waiters)) answer(p, w, settings);
     }
 
-    bool disabledFor(const Document& doc, const NextEditSettings& settings) const {
+    bool disabledFor(const Document& doc, const NextEditSettings& settings) {
         if (!settings.enabled) return true;
         for (const std::string& id : settings.disabledLanguages)
             if (id == doc.languageId() || (doc.language() && id == doc.language()->name())) return true;
-        for (const std::string& glob : settings.disabledGlobs)
-            if (pathGlobMatch(glob, uriPath(doc.uri()))) return true;
-        return false;
+        return disabledByPath(doc.uri(), settings.disabledGlobs);
+    }
+
+    // `disabledGlobs` are read as `context.exclude` is: gitignore syntax from the
+    // workspace folder's root (Exclusions::matchesFromRoot).
+    bool disabledByPath(const std::string& uri, const std::vector<std::string>& globs) {
+        if (globs.empty()) return false;
+        if (globs != disabledGlobs) {
+            std::string text;
+            for (const std::string& glob : globs) (text += glob) += '\n';
+            disabledPaths = IgnoreRules::parse(text);
+            disabledGlobs = globs;
+        }
+        static const ContextSources noWorkspace;  // before setExclusions: paths from the filesystem root
+        return (sources ? *sources : noWorkspace).matches(disabledPaths, uri);
     }
 
     void suggest(const Request& request, Provider* provider, const NextEditSettings& settings, CancellationToken token,
                  Done done) {
+        const TimePoint began = clock();
+        ++stats.requests;
         auto w = std::make_shared<Waiter>();
         w->done = std::move(done);
         Document* doc = workspace.find(request.uri);
-        if (!doc) return answerEmpty(w, "not-open", request.uri);
+        if (!doc) return skip(w, "not-open", request.uri);
         if (request.version && *request.version != doc->version())
-            return answerEmpty(w, "stale", request.uri, doc->version());
-        if (disabledFor(*doc, settings)) return answerEmpty(w, "disabled", request.uri, doc->version());
+            return skip(w, "stale", request.uri, doc->version());
+        if (disabledFor(*doc, settings)) return skip(w, "disabled", request.uri, doc->version());
         // An excluded file (.gitignore, .flintignore, a secret file) is never sent anywhere.
-        if (excluded && excluded(request.uri)) return answerEmpty(w, "excluded", request.uri, doc->version());
+        if (excluded && excluded(request.uri)) return skip(w, "excluded", request.uri, doc->version());
         w->offset = std::min(request.offset, doc->text().size());
         w->insertionAsCompletion = request.insertionAsCompletion;
-        token.onCancel([w] { w->answered = true; });
+        token.onCancel([w, weak = weak_from_this()] {
+            if (w->answered) return;
+            w->answered = true;
+            if (auto self = weak.lock()) ++self->stats.requestsCancelled;
+        });
 
         if (auto it = byUri.find(request.uri); it != byUri.end()) {
             std::shared_ptr<Prediction> p = it->second;
@@ -304,7 +344,7 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
             const bool near = line + settings.regionLines >= first && line <= last + settings.regionLines;
             const bool hasEdits = p->complete ? !p->region.edits().empty() : true;
             if (p->version == doc->version() && (inside || (near && hasEdits))) {
-                ++stats.fromStore;
+                ++stats.cacheHits;
                 p->waiters.push_back(w);
                 if (p->complete || !p->diff->edits().empty()) answer(p, w, settings);
                 return;
@@ -312,26 +352,27 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
             drop(request.uri, "superseded");
         }
 
-        if (!provider) return answerEmpty(w, "no-model", request.uri, doc->version());
+        if (!provider) return skip(w, "no-model", request.uri, doc->version());
         const std::string formatName =
             settings.format.empty() ? std::string(defaultNextEditFormat(provider->config().kind)) : settings.format;
         const NextEditFormat* format = findNextEditFormat(formatName);
         const WireFormat* wire = findWireFormat(provider->config().kind);
-        if (!format || !wire) return answerEmpty(w, "no-format", request.uri, doc->version());
+        if (!format || !wire) return skip(w, "no-format", request.uri, doc->version());
 
         NextEditBudget contextBudget;
         contextBudget.region.maxLines = settings.regionLines;
         NextEditContext context = buildNextEditContext(workspace, *doc, w->offset, contextBudget, excluded);
-        if (context.regionHoldsSecret) return answerEmpty(w, "secret", request.uri, doc->version());
+        if (context.regionHoldsSecret) return skip(w, "secret", request.uri, doc->version());
         if (context.redactions)
             spdlog::debug("next edit: {} secret(s) redacted from the request", context.redactions);
         ModelRequest modelRequest = buildNextEditRequest(context, *format, *wire, roots);
-        const long estimate = static_cast<long>(
+        // The prompt and the expected reply (about the region again).
+        const int64_t estimate = static_cast<int64_t>(
             (modelRequest.system.size() + modelRequest.user.size() + modelRequest.prefix.size() + context.regionText.size()) / 4);
-        budget.setLimit(settings.tokensPerMinute);
-        const TimePoint now = clock();
-        if (!budget.allows(estimate, now)) return answerEmpty(w, "budget", request.uri, doc->version());
-        budget.spend(estimate, now);
+        if (budget.config().tokensPerMinute != settings.tokensPerMinute)
+            budget.configure(BudgetConfig{.tokensPerMinute = std::max<int64_t>(settings.tokensPerMinute, 0)});
+        if (budget.admit(Priority::Automatic, clock(), estimate, Budget::TokenCheck::Fits))
+            return skip(w, "budget", request.uri, doc->version());
 
         auto p = std::make_shared<Prediction>(RegionPrediction(context.region.start, context.regionText));
         p->id = "ne-" + std::to_string(nextId++);
@@ -343,7 +384,10 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
         p->reader = std::make_unique<RewriteReader>(*format);
         p->waiters.push_back(w);
         byUri[request.uri] = p;
+        outcomes.push_back({p->id});
+        while (outcomes.size() > 64) outcomes.pop_front();
         ++stats.modelRequests;
+        p->meter = StreamMeter(clock());
 
         std::weak_ptr<Impl> weak = weak_from_this();
         std::weak_ptr<Prediction> weakPrediction = p;
@@ -355,6 +399,7 @@ struct NextEditEngine::Impl : std::enable_shared_from_this<Impl> {
             if (it == self->byUri.end() || it->second != prediction) return;
             self->onUpdate(prediction, update, settings);
         });
+        p->requestSide = clock() - began;
     }
 
     void documentChanged(const std::string& uri) {
@@ -395,7 +440,10 @@ NextEditEngine::NextEditEngine(Workspace& workspace, Schedule schedule, Clock cl
 NextEditEngine::~NextEditEngine() = default;
 
 void NextEditEngine::setRoots(std::vector<std::string> roots) { impl_->roots = std::move(roots); }
-void NextEditEngine::setExclusions(ExcludedDocument excluded) { impl_->excluded = std::move(excluded); }
+void NextEditEngine::setExclusions(const ContextSources& sources) {
+    impl_->sources = &sources;
+    impl_->excluded = [&sources](std::string_view uri) { return sources.excludes(uri); };
+}
 
 void NextEditEngine::suggest(const Request& request, Provider* provider, const NextEditSettings& settings,
                              CancellationToken token, Done done) {
@@ -404,12 +452,27 @@ void NextEditEngine::suggest(const Request& request, Provider* provider, const N
 
 void NextEditEngine::documentChanged(const std::string& uri) { impl_->documentChanged(uri); }
 
-void NextEditEngine::shown(const std::string& id) {
-    for (auto& [uri, p] : impl_->byUri)
-        if (p->id == id) p->shown = true;
+bool NextEditEngine::shown(const std::string& id) {
+    Impl::Outcome* o = impl_->outcomeOf(id);
+    if (!o) return false;
+    if (!o->shown) {
+        o->shown = true;
+        ++impl_->stats.shown;
+    }
+    return true;
 }
 
 bool NextEditEngine::accepted(const std::string& id) {
+    // The figures: a late accept takes back the rejection; an accepted suggestion was shown.
+    if (Impl::Outcome* o = impl_->outcomeOf(id); o && o->state != Impl::Outcome::State::Accepted) {
+        if (o->state == Impl::Outcome::State::Rejected) --impl_->stats.rejected;
+        if (!o->shown) {
+            o->shown = true;
+            ++impl_->stats.shown;
+        }
+        o->state = Impl::Outcome::State::Accepted;
+        ++impl_->stats.accepted;
+    }
     for (auto it = impl_->recent.begin(); it != impl_->recent.end(); ++it) {
         if (it->first != id) continue;
         const auto [uri, note] = it->second;

@@ -11,7 +11,9 @@
 //
 // One prediction per document. A request is answered as soon as the streaming
 // diff has a final hunk (the rest keeps streaming into the stored prediction), or
-// when the stream ends. Later requests are served from the stored prediction with
+// when the stream ends. A stream that fails or breaks off keeps only the hunks the
+// model had finished (anchored); one that finished none is no answer and is not
+// stored, so the next request asks the model again. Later requests are served from the stored prediction with
 // no model call while it still applies: it is rebased onto every change (see
 // RegionPrediction) and dropped when the user's typing conflicts with it, when it
 // offered nothing and the text changed, when the cursor goes far from its region,
@@ -22,11 +24,12 @@
 // document's current one.
 //
 // Guardrails: `enabled`, languages and path globs turned off, a tokens-per-minute
-// budget, and a quiet time: an edit away from the cursor (a jump) is offered only
+// budget (model/Budget: a request goes only if its estimate fits), and a quiet time: an edit away from the cursor (a jump) is offered only
 // once the user has paused typing that long (the answer waits for it).
 
 #include "context/NextEditContext.h"
 #include "suggest/Diff.h"
+#include "suggest/NextEditStats.h"
 #include "support/Cancellation.h"
 
 #include <chrono>
@@ -39,6 +42,7 @@
 
 namespace flint {
 
+struct ContextSources;
 class Provider;
 class Workspace;
 
@@ -46,7 +50,7 @@ struct NextEditSettings {
     bool enabled = true;
     std::string format;                          // empty: the default for the provider's wire format
     std::vector<std::string> disabledLanguages;  // LSP languageIds or grammar names
-    std::vector<std::string> disabledGlobs;      // matched against the document's path
+    std::vector<std::string> disabledGlobs;      // gitignore syntax, from the workspace folder's root
     long tokensPerMinute = 120'000;              // 0: no limit
     std::chrono::milliseconds quietTime{1000};   // typing pause before a jump is offered
     uint32_t regionLines = 20;                   // the editable region's size at most
@@ -79,13 +83,7 @@ public:
         // cursor goes there (insertionAt) and is left out of this answer.
         bool insertionAsCompletion = false;
     };
-    struct Stats {
-        size_t modelRequests = 0;   // streams started
-        size_t fromStore = 0;       // answered from a stored prediction
-        size_t rebased = 0;         // changes a prediction survived
-        size_t dropped = 0;         // predictions dropped by a conflicting change
-        size_t completedByTyping = 0;
-    };
+    using Stats = NextEditStats;
 
     // `schedule` runs a task later on the same thread (the quiet time's timer).
     NextEditEngine(Workspace& workspace, Schedule schedule, Clock clock = {});
@@ -95,16 +93,19 @@ public:
 
     // Workspace root URIs: prompts name files relative to them.
     void setRoots(std::vector<std::string> roots);
-    // Documents whose text must never reach a model (ContextSources::excludes): no
-    // request for them ("excluded"), and their edits stay out of other prompts.
-    // A region holding a secret is not sent either ("secret"); see NextEditContext.
-    void setExclusions(ExcludedDocument excluded);
+    // The server's context sources (kept by reference): documents whose text must
+    // never reach a model (ContextSources::excludes) get no request ("excluded") and
+    // their edits stay out of other prompts; `disabledGlobs` are matched against the
+    // same workspace folders (ContextSources::matches). A region holding a secret is
+    // not sent either ("secret"); see NextEditContext.
+    void setExclusions(const ContextSources& sources);
     // Answers through `done` exactly once, unless `token` is cancelled first.
     void suggest(const Request& request, Provider* provider, const NextEditSettings& settings,
                  CancellationToken token, Done done);
     // After every change to (or the closing of) a document.
     void documentChanged(const std::string& uri);
-    void shown(const std::string& id);
+    // The editor shows suggestion `id`; false when it is unknown.
+    bool shown(const std::string& id);
     // The user accepted suggestion `id`; false when it is unknown.
     bool accepted(const std::string& id);
     // For inline completion: a stored prediction's edit that is a pure insertion at
@@ -121,9 +122,5 @@ private:
     struct Impl;
     std::shared_ptr<Impl> impl_;
 };
-
-// True when `path` matches the glob: `*` and `?` stay within a path segment, `**`
-// spans segments; a pattern without '/' is matched against the file name.
-bool pathGlobMatch(std::string_view pattern, std::string_view path);
 
 } // namespace flint

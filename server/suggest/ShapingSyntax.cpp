@@ -60,9 +60,9 @@ bool outOfChecks(TSParseState* state) {
 }
 
 // Parses the text of `pieces` up to `end` (a byte and its point), reusing `old`.
-TSTree* parseWithin(TSParser* parser, const TSTree* old, const Pieces& pieces, uint32_t end,
-                    TSPoint endPoint) {
-    const TSRange range{{0, 0}, endPoint, 0, end};
+TSTree* parseWithin(TSParser* parser, const TSTree* old, const Pieces& pieces, uint32_t start,
+                    TSPoint startPoint, uint32_t end, TSPoint endPoint) {
+    const TSRange range{startPoint, endPoint, start, end};
     ts_parser_set_included_ranges(parser, &range, 1);
     TSInput input{const_cast<Pieces*>(&pieces), &readPieces, TSInputEncodingUTF8, nullptr};
     uint32_t checks = kParseChecks;
@@ -336,6 +336,42 @@ SuggestionParser::SuggestionParser(const Document& document, size_t offset, size
     windowEndPoint_ = toPoint(text.pointAt(windowEnd));
     language_ = &tree->language();
     base_ = ts_tree_copy(tree->tree());
+    // The window starts where the top-level item holding the cursor starts (or the last
+    // one before it): the parser is in its start-of-file state there, so the window parses
+    // as it does in the file, while every parse skips the rest of the file before it (a
+    // re-parse from the file's start costs time in proportion to the nodes it walks past).
+    // Items of a @toplevel body (a C++ namespace's) count as top-level items too.
+    TSNode container = ts_tree_root_node(base_);
+    if (const Query* query = language_->query(QueryKind::Shaping)) {
+        const uint32_t c = static_cast<uint32_t>(offset_);
+        query->forEachMatch(container, text_, c, c + 1, [&](const QueryMatch& match) {
+            for (const TSQueryCapture& capture : match.captures) {
+                if (match.query->captureName(capture.index) != "toplevel") continue;
+                const TSNode body = capture.node;
+                // The innermost body that holds the cursor past its opening bracket.
+                if (ts_node_start_byte(body) < c && c < ts_node_end_byte(body) &&
+                    ts_node_start_byte(body) >= ts_node_start_byte(container))
+                    container = body;
+            }
+        });
+    }
+    TSTreeCursor cursor = ts_tree_cursor_new(container);
+    std::optional<TSNode> holder;
+    for (bool more = ts_tree_cursor_goto_first_child(&cursor); more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+        const TSNode child = ts_tree_cursor_current_node(&cursor);
+        if (ts_node_start_byte(child) > offset_) break;
+        // In a body, the item after its opening bracket (the bracket is not an item).
+        if (ts_node_is_named(child) || ts_node_eq(container, ts_tree_root_node(base_))) holder = child;
+        else if (!holder) {
+            windowStart_ = ts_node_end_byte(child);
+            windowStartPoint_ = ts_node_end_point(child);
+        }
+    }
+    ts_tree_cursor_delete(&cursor);
+    if (holder) {
+        windowStart_ = ts_node_start_byte(*holder);
+        windowStartPoint_ = ts_node_start_point(*holder);
+    }
 }
 
 SuggestionParser::~SuggestionParser() {
@@ -349,7 +385,8 @@ void SuggestionParser::prepare() const {
     parser_ = ts_parser_new();
     ts_parser_set_language(parser_, language_->grammar());
     const Pieces pieces{{text_, {}, {}}};
-    window_ = parseWithin(parser_, base_, pieces, static_cast<uint32_t>(text_.size()), windowEndPoint_);
+    window_ = parseWithin(parser_, base_, pieces, windowStart_, windowStartPoint_, static_cast<uint32_t>(text_.size()),
+                          windowEndPoint_);
     ++parses_;
     if (!window_) return;
     Errors errors = findErrors(ts_tree_root_node(window_), static_cast<uint32_t>(offset_));
@@ -379,7 +416,7 @@ SuggestionVerdict SuggestionParser::check(std::string_view suggestion) const {
             ? TSPoint{insertedAt.row, insertedAt.column + (windowEndPoint_.column - at.column)}
             : TSPoint{windowEndPoint_.row + (insertedAt.row - at.row), windowEndPoint_.column};
     const Pieces pieces{{all.substr(0, c), suggestion, all.substr(c)}};
-    TSTree* parsed = parseWithin(parser_, tree, pieces, end, endPoint);
+    TSTree* parsed = parseWithin(parser_, tree, pieces, windowStart_, windowStartPoint_, end, endPoint);
     ts_tree_delete(tree);
     ++parses_;
 

@@ -81,11 +81,16 @@ public:
 
     // How many parses were run (the original window's included): for tests and benchmarks.
     size_t parses() const { return parses_; }
+    // Where the re-parsed window starts: the top-level item (or the item of a @toplevel
+    // body, such as a C++ namespace's) that holds the cursor.
+    size_t windowStart() const { return windowStart_; }
 
 private:
     size_t offset_ = 0;
     std::string text_;  // the document's text up to the window's end
     TSPoint cursorPoint_{};
+    uint32_t windowStart_ = 0;  // where the top-level node holding the cursor starts
+    TSPoint windowStartPoint_{};
     TSPoint windowEndPoint_{};
     size_t leftOpenAtCursor_ = 0;
     const Language* language_ = nullptr;

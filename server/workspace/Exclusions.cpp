@@ -89,6 +89,22 @@ void Exclusions::clearIgnoreFiles() {
     ++generation_;
 }
 
+bool Exclusions::matchesFromRoot(const IgnoreRules& rules, std::string_view path) const {
+    path = withoutTrailingSlash(path);
+    if (rules.empty() || path.empty() || path.front() != '/') return false;
+    std::string_view root = rootOf(path);
+    if (root.empty()) root = "/";
+    if (path.size() == root.size()) return false;
+    const size_t relStart = root == "/" ? 1 : root.size() + 1;
+    // Each ancestor directory first (an excluded one excludes all inside), then the path.
+    for (size_t end = path.find('/', relStart);; end = path.find('/', end + 1)) {
+        const bool last = end == std::string_view::npos;
+        const std::string_view relative = path.substr(relStart, last ? std::string_view::npos : end - relStart);
+        if (rules.match(relative, !last) == IgnoreRules::Verdict::Ignored) return true;
+        if (last) return false;
+    }
+}
+
 Exclusions::Reason Exclusions::check(std::string_view path, bool isDirectory) const {
     path = withoutTrailingSlash(path);
     if (isSecretFile(path)) return Reason::SecretFile;

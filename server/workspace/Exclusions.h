@@ -53,6 +53,12 @@ public:
     void clearIgnoreFiles();
 
     Reason check(std::string_view path, bool isDirectory = false) const;
+    // Whether `rules` exclude `path` when read as if from an ignore file at the root of
+    // the workspace folder holding it (the filesystem root for a path outside every
+    // folder): an excluded directory excludes everything inside it. The rules of a
+    // setting that names paths (`nextEdit.disabledGlobs`) are matched this way, as
+    // `context.exclude`'s are within check().
+    bool matchesFromRoot(const IgnoreRules& rules, std::string_view path) const;
     bool excludes(std::string_view path, bool isDirectory = false) const {
         return check(path, isDirectory) != Reason::None;
     }

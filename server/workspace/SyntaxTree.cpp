@@ -45,6 +45,20 @@ SyntaxTree::SyntaxTree(const Language& language) : language_(&language), parser_
     ts_parser_set_language(parser_, language.grammar());
 }
 
+std::unique_ptr<SyntaxTree> SyntaxTree::parseUnless(const Language& language, std::string_view text,
+                                                    const std::atomic<bool>& abandon) {
+    std::unique_ptr<SyntaxTree> tree(new SyntaxTree(language));
+    TSInput input{&text, &readText, TSInputEncodingUTF8, nullptr};
+    TSParseOptions options{const_cast<std::atomic<bool>*>(&abandon), [](TSParseState* state) {
+                               return static_cast<const std::atomic<bool>*>(state->payload)->load(
+                                   std::memory_order_relaxed);
+                           }};
+    tree->tree_ = ts_parser_parse_with_options(tree->parser_, nullptr, input, options);
+    if (!tree->tree_) return nullptr;
+    tree->upToDate_ = true;
+    return tree;
+}
+
 std::unique_ptr<SyntaxTree> SyntaxTree::clone() const {
     std::unique_ptr<SyntaxTree> copy(new SyntaxTree(*language_));
     copy->tree_ = tree_ ? ts_tree_copy(tree_) : nullptr;

@@ -19,6 +19,7 @@
 #include "workspace/Language.h"
 #include "workspace/Text.h"
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -52,6 +53,10 @@ struct ByteSpan {
 class SyntaxTree {
 public:
     SyntaxTree(const Language& language, std::string_view text);
+    // A full parse that gives up as soon as `abandon` is set (null then): for background
+    // work that must not hold up the server's exit.
+    static std::unique_ptr<SyntaxTree> parseUnless(const Language& language, std::string_view text,
+                                                   const std::atomic<bool>& abandon);
     ~SyntaxTree();
     SyntaxTree(const SyntaxTree&) = delete;
     SyntaxTree& operator=(const SyntaxTree&) = delete;

@@ -52,6 +52,7 @@ WorkspaceFiles::~WorkspaceFiles() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
+        abandon_ = true;
         jobs_.clear();
     }
     wake_.notify_all();
@@ -113,14 +114,16 @@ std::vector<WorkspaceFiles::IgnoreFileText> WorkspaceFiles::readIgnoreFiles(cons
     return found;
 }
 
-std::optional<std::vector<Symbol>> WorkspaceFiles::indexFile(const std::string& path, size_t maxBytes) {
+std::optional<std::vector<Symbol>> WorkspaceFiles::indexFile(const std::string& path, size_t maxBytes,
+                                                             const std::atomic<bool>& abandon) {
     const Language* language = LanguageRegistry::get().forPath(path);
     if (!language || !language->query(QueryKind::Definitions)) return std::nullopt;
     auto content = readFile(path, maxBytes);
     if (!content || !looksIndexable(*content)) return std::nullopt;
     const Text text(std::move(*content));
-    const SyntaxTree tree(*language, text.str());
-    std::vector<Definition> definitions = tree.definitions(text.str());
+    const std::unique_ptr<SyntaxTree> tree = SyntaxTree::parseUnless(*language, text.str(), abandon);
+    if (!tree) return std::nullopt;  // the server is stopping
+    std::vector<Definition> definitions = tree->definitions(text.str());
     std::stable_sort(definitions.begin(), definitions.end(), [](const Definition& a, const Definition& b) {
         return a.startByte != b.startByte ? a.startByte < b.startByte : a.endByte > b.endByte;
     });
@@ -176,12 +179,14 @@ void WorkspaceFiles::fullScan(const Job& job) {
                 if (depth + 1 <= limits_.maxDepth) directories.emplace_back(std::move(path), depth + 1);
                 continue;
             }
+            // Each file may take a while at the lowest priority: stop or give way between files.
+            if (superseded(job.scan)) return;
             if (files >= limits_.maxFiles) {
                 batch.truncated = true;
                 directories.clear();
                 break;
             }
-            auto symbols = indexFile(path, limits_.maxFileBytes);
+            auto symbols = indexFile(path, limits_.maxFileBytes, abandon_);
             if (!symbols) continue;
             ++files;
             batch.files.push_back({std::move(path), std::move(*symbols)});
@@ -213,7 +218,7 @@ void WorkspaceFiles::refreshFiles(const Job& job) {
             if (end == std::string::npos) break;
         }
         std::optional<std::vector<Symbol>> symbols;
-        if (!exclusions_.excludes(path)) symbols = indexFile(path, limits_.maxFileBytes);
+        if (!exclusions_.excludes(path)) symbols = indexFile(path, limits_.maxFileBytes, abandon_);
         if (symbols) batch.files.push_back({path, std::move(*symbols)});
         else batch.gone.push_back(path);
     }

@@ -19,6 +19,7 @@
 #include "workspace/Exclusions.h"
 #include "workspace/SymbolIndex.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -73,8 +74,9 @@ public:
     // document opened before the scan reached its folder). Empty texts are omitted.
     static std::vector<IgnoreFileText> readIgnoreFiles(const std::string& directory);
     // Reads and indexes one file; nothing when it is unreadable, too large, binary or
-    // of a language without definitions.
-    static std::optional<std::vector<Symbol>> indexFile(const std::string& path, size_t maxBytes);
+    // of a language without definitions, or once `abandon` is set (its parse stops then).
+    static std::optional<std::vector<Symbol>> indexFile(const std::string& path, size_t maxBytes,
+                                                        const std::atomic<bool>& abandon);
 
 private:
     struct Job {
@@ -94,6 +96,9 @@ private:
     std::deque<Job> jobs_;
     uint64_t latestScan_ = 0;
     bool stopping_ = false;
+    // Set with stopping_: read without the lock inside a file's parse, which it ends, so the
+    // server's exit never waits for a low-priority parse of a large file.
+    std::atomic<bool> abandon_{false};
     // The scanner thread's own view of the ignore rules (rebuilt by each full scan).
     Exclusions exclusions_;
     Limits limits_;

@@ -12,12 +12,19 @@
 // files). Figures: median and p99 in microseconds of the thread's CPU time (so a
 // loaded machine's preemptions do not count), and the ratio to the baseline. The two
 // builds alternate which goes first.
+//
+// Window edges: at a cursor every 7 lines of 10,000-line Python and C++ files, the
+// prefix and suffix edges cut at whole lines within the window-only budget (the
+// baseline), beside the same cut moved to syntax boundaries (context/WindowEdges),
+// interleaved; and the whole window-only context with and without syntax edges.
 
 #include "Corpus.h"
 
 #include "context/CompletionContext.h"
 #include "context/ContextSources.h"
+#include "context/WindowEdges.h"
 #include "support/Logging.h"
+#include "workspace/SyntaxTree.h"
 #include "workspace/Workspace.h"
 
 #include <boost/json/serialize.hpp>
@@ -119,6 +126,77 @@ Result run(Workspace& ws, ContextSources& sources, Document& doc, Document* othe
     return result;
 }
 
+// The baseline: whole lines within the byte budgets, as the window-only context cuts them.
+std::pair<size_t, size_t> lineEdges(const Text& text, size_t offset, const ContextBudget& budget) {
+    const uint32_t line = text.lineOf(offset);
+    size_t start = text.lineStart(line);
+    for (uint32_t l = line; l > 0 && offset - text.lineStart(l - 1) <= budget.prefixBytes; --l) start = text.lineStart(l - 1);
+    size_t end = text.lineContentEnd(line);
+    for (uint32_t l = line + 1; l < text.lineCount() && text.lineContentEnd(l) - offset <= budget.suffixBytes; ++l)
+        end = text.lineContentEnd(l);
+    return {start, end};
+}
+
+struct EdgeResult {
+    Quantiles lines, syntax, windowLines, windowSyntax;
+    size_t cuts = 0, prefixMoved = 0, suffixMoved = 0, bytesDropped = 0;
+};
+
+EdgeResult runEdges(Document& doc) {
+    const Text& text = doc.text();
+    const SyntaxTree& tree = *doc.parsedSyntax();
+    const ContextBudget budget;
+    const size_t prefixDrop = std::min<size_t>(1024, budget.prefixBytes / 2);
+    const size_t suffixDrop = std::min<size_t>(1024, budget.suffixBytes / 2);
+    std::vector<double> lines, syntax, windowLines, windowSyntax;
+    EdgeResult r;
+    size_t sink = 0;
+    for (uint32_t line = 0, round = 0; line < text.lineCount(); line += 7, ++round) {
+        const size_t offset = text.lineContentEnd(line);
+        std::pair<size_t, size_t> byLines, bySyntax;
+        auto lineCut = [&] {
+            const double t0 = cpuMicros();
+            byLines = lineEdges(text, offset, budget);
+            lines.push_back(cpuMicros() - t0);
+        };
+        auto syntaxCut = [&] {
+            const double t0 = cpuMicros();
+            const auto [start, end] = lineEdges(text, offset, budget);
+            bySyntax = {syntaxPrefixStart(tree, text, offset, start, prefixDrop),
+                        syntaxSuffixEnd(tree, text, offset, end, suffixDrop)};
+            syntax.push_back(cpuMicros() - t0);
+        };
+        ContextBudget linesOnly = budget;
+        linesOnly.syntaxEdges = false;
+        auto windowBy = [&](const ContextBudget& b, std::vector<double>& samples) {
+            const double t0 = cpuMicros();
+            sink += buildCompletionContext(doc, offset, b).prefix.size();
+            samples.push_back(cpuMicros() - t0);
+        };
+        if (round % 2) {
+            lineCut();
+            syntaxCut();
+            windowBy(linesOnly, windowLines);
+            windowBy(budget, windowSyntax);
+        } else {
+            syntaxCut();
+            lineCut();
+            windowBy(budget, windowSyntax);
+            windowBy(linesOnly, windowLines);
+        }
+        ++r.cuts;
+        r.prefixMoved += bySyntax.first != byLines.first;
+        r.suffixMoved += bySyntax.second != byLines.second;
+        r.bytesDropped += (bySyntax.first - byLines.first) + (byLines.second - bySyntax.second);
+    }
+    if (sink == 0) std::abort();  // keep the builds' work observable
+    r.lines = quantiles(lines);
+    r.syntax = quantiles(syntax);
+    r.windowLines = quantiles(windowLines);
+    r.windowSyntax = quantiles(windowSyntax);
+    return r;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -168,8 +246,39 @@ int main(int argc, char** argv) {
         std::printf("%-40s   (the full context carried %zu definition files, %zu snippets, ~%zu tokens)\n", "",
                     r.definitions, r.snippets, r.tokens);
     }
+
+    std::printf("\nWindow edges (window-only budget: %zu bytes before, %zu after), a cursor every 7 lines, interleaved\n\n",
+                ContextBudget{}.prefixBytes, ContextBudget{}.suffixBytes);
+    std::printf("%-26s | %-19s | %-19s | %-6s | %-19s | %-19s | %-6s | %s\n", "file", "line cut p50/p99",
+                "syntax cut p50/p99", "ratio", "window, lines p50/p99", "window, syntax p50/p99", "ratio",
+                "edges moved (prefix, suffix), bytes dropped per cut");
+    json::array edgeRows;
+    Workspace edgeFiles;
+    const std::tuple<const char*, const char*, std::string> files[] = {
+        {"Python, 10,000 lines", "python", bench::pythonFile(10000)},
+        {"C++, 10,000 lines", "cpp", bench::cppFile(10000)},
+    };
+    for (const auto& [name, languageId, source] : files) {
+        Document& file = edgeFiles.open(std::string("file:///bench/edges.") + languageId, languageId, 1, source);
+        runEdges(file);  // warm-up
+        const EdgeResult e = runEdges(file);
+        std::printf("%-26s | %6.2fus %8.2fus | %6.2fus %8.2fus | %5.1fx | %7.1fus %8.1fus | %7.1fus %8.1fus | %5.2fx | "
+                    "%zu/%zu, %zu/%zu, %.0f\n",
+                    name, e.lines.median, e.lines.p99, e.syntax.median, e.syntax.p99, e.syntax.median / e.lines.median,
+                    e.windowLines.median, e.windowLines.p99, e.windowSyntax.median, e.windowSyntax.p99,
+                    e.windowSyntax.median / e.windowLines.median, e.prefixMoved, e.cuts, e.suffixMoved, e.cuts,
+                    static_cast<double>(e.bytesDropped) / static_cast<double>(e.cuts));
+        edgeRows.push_back(json::object{{"file", name}, {"cuts", e.cuts},
+                                        {"line_cut_us", json::array{e.lines.median, e.lines.p99}},
+                                        {"syntax_cut_us", json::array{e.syntax.median, e.syntax.p99}},
+                                        {"window_lines_us", json::array{e.windowLines.median, e.windowLines.p99}},
+                                        {"window_syntax_us", json::array{e.windowSyntax.median, e.windowSyntax.p99}},
+                                        {"prefix_moved", e.prefixMoved}, {"suffix_moved", e.suffixMoved},
+                                        {"bytes_dropped", e.bytesDropped}});
+    }
+
     if (!jsonPath.empty()) {
-        std::ofstream(jsonPath) << json::serialize(json::object{{"context", std::move(rows)}});
+        std::ofstream(jsonPath) << json::serialize(json::object{{"context", std::move(rows)}, {"edges", std::move(edgeRows)}});
         std::printf("\nwrote %s\n", jsonPath.c_str());
     }
     return 0;

@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
     results.push_back(keystrokes("cpp: new line in a method", "cpp", cpp, "        if (amount > 0) size_ += amount;", true,
                                  "        ", "int total = compute(alpha, beta) + 1;", rounds));
     results.push_back(keystrokes("python: column 0 of a def line", "python", python, "    def grow(self, amount):", false,
-                                 "", "    total = compute(alpha, beta) + 1", rounds / 4));
+                                 "", "    total = compute(alpha, beta) + 1", std::max(1, rounds / 4)));
 
     std::printf("Keystroke cost on 10,000-line files: one-character didChange through the server\n");
     std::printf("(JSON-RPC + text edit + ts_tree_edit + reparse within a 500us budget; longer parses continue\n");

@@ -2,13 +2,13 @@
 //
 // Measured in the same run:
 //   - per model request, the statistics Flint keeps: a provider's three events
-//     (started, first token, ended) recorded into ServingStats, plus the inline
-//     engine's two samples (time to first token, Flint's added time) and the two
-//     clock reads around them;
+//     (started, first token, ended) recorded into ServingStats, plus the feature's
+//     StreamMeter over the stream (time to first token, two text events, the end and
+//     its decode rate), its added-time sample and the two clock reads around them;
 //   - baseline: a keystroke (a didChange through the in-process server core: JSON-RPC,
 //     the edit, the budgeted incremental reparse) in a 10,000-line Python file;
 //   - not on the keystroke path, for scale: answering flint/stats' figures as
-//     Prometheus text (collect + render) with one provider and the inline feature.
+//     Prometheus text (collect + render) with one provider and the three features.
 // The ratio says how much of a keystroke's cost a model request's bookkeeping is.
 
 #include "Corpus.h"
@@ -17,6 +17,7 @@
 #include "lsp/ServerContext.h"
 #include "stats/Metrics.h"
 #include "stats/ServingStats.h"
+#include "stats/FeatureStats.h"
 #include "suggest/InlineStats.h"
 
 #include <boost/json/serialize.hpp>
@@ -45,6 +46,10 @@ double statsPerRequestNs(int batches, int perBatch) {
     std::vector<double> results;
     uint64_t call = 0;
     volatile double sink = 0;
+    StreamUpdate text, end;
+    text.text = "tok";
+    end.end = StreamUpdate::End::Stop;
+    end.status = 200;
     for (int b = 0; b < batches; ++b) {
         const auto start = Clock::now();
         for (int i = 0; i < perBatch; ++i) {
@@ -57,13 +62,16 @@ double statsPerRequestNs(int batches, int perBatch) {
             e.elapsed = std::chrono::milliseconds(100 + (call % 50));
             serving.record("default", e, start);
             const auto a = Clock::now();
-            inlineStats.timeToFirstTokenMs.add(static_cast<double>(e.elapsed.count()));
+            StreamMeter meter(start);
+            meter.update(inlineStats, text, a);  // the first text: time to first token
+            meter.update(inlineStats, text, a + 1ms);
             e.kind = ProviderEvent::Kind::Ended;
             e.end = StreamUpdate::End::Stop;
             e.status = 200;
             e.deltas = 20;
             e.elapsed = std::chrono::milliseconds(200 + (call % 50));
             serving.record("default", e, start);
+            meter.update(inlineStats, end, a + 2ms);  // the end: the decode rate
             inlineStats.addedMs.add(std::chrono::duration<double, std::milli>(Clock::now() - a).count());
         }
         results.push_back(std::chrono::duration<double, std::nano>(Clock::now() - start).count() / perBatch);
@@ -120,6 +128,7 @@ double keystrokeNs(int rounds) {
 double prometheusRenderUs(int rounds) {
     ServingStats serving;
     InlineStats inlineStats;
+    FeatureStats nextEditStats, actionStats;
     for (uint64_t call = 1; call <= 300; ++call) {
         ProviderEvent e;
         e.call = call;
@@ -127,14 +136,26 @@ double prometheusRenderUs(int rounds) {
         e.kind = ProviderEvent::Kind::FirstToken;
         e.elapsed = std::chrono::milliseconds(call % 400);
         serving.record("default", e, Clock::now());
-        inlineStats.timeToFirstTokenMs.add(static_cast<double>(call % 400));
-        inlineStats.addedMs.add(0.3);
+        for (FeatureStats* f : {static_cast<FeatureStats*>(&inlineStats), &nextEditStats, &actionStats}) {
+            f->timeToFirstTokenMs.add(static_cast<double>(call % 400));
+            f->addedMs.add(0.3);
+            f->tokensPerSecond.add(static_cast<double>(800 + call % 200));
+        }
     }
     std::vector<double> results;
     size_t bytes = 0;
     for (int i = 0; i < rounds; ++i) {
         const auto start = Clock::now();
-        bytes += prometheusText(collectMetrics(serving, {{"inline", &inlineStats, "default"}})).size();
+        bytes += prometheusText(collectMetrics(
+                     serving, {{.feature = "inline", .provider = "default", .stats = &inlineStats,
+                                .outcomes = {{"shown", 3}, {"accepted", 1}, {"partially_accepted", 1}, {"rejected", 1}},
+                                .counters = {{"flint_feature_debounced_total", "Debounced.", "", {{"", 4}}}}},
+                               {.feature = "nextEdit", .provider = "default", .stats = &nextEditStats,
+                                .outcomes = {{"shown", 2}, {"accepted", 1}, {"rejected", 1}},
+                                .counters = {{"flint_feature_skipped_total", "Skipped.", "reason", {{"budget", 1}}}}},
+                               {.feature = "actions", .provider = "default", .stats = &actionStats,
+                                .outcomes = {{"offered", 5}, {"applied", 1}}}}))
+                     .size();
         results.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
     }
     return bytes ? median(results) : 0;
@@ -155,10 +176,10 @@ int main(int argc, char** argv) {
     const double statsNs = median(stats);
     const double keystrokeMedianNs = median(keystroke);
     const double renderUs = prometheusRenderUs(200);
-    std::printf("statistics per model request: %.0f ns (3 provider events + 2 engine samples + 2 clock reads)\n", statsNs);
+    std::printf("statistics per model request: %.0f ns (3 provider events + a stream meter over 3 updates + 1 sample + 2 clock reads)\n", statsNs);
     std::printf("baseline, one keystroke (didChange, 10,000-line Python file): %.0f ns\n", keystrokeMedianNs);
     std::printf("ratio statistics / keystroke: %.2e (%.4f%%)\n", statsNs / keystrokeMedianNs, 100.0 * statsNs / keystrokeMedianNs);
-    std::printf("Prometheus text for one provider and inline (collect + render): %.1f us (not on the keystroke path)\n",
+    std::printf("Prometheus text for one provider and three features (collect + render): %.1f us (not on the keystroke path)\n",
                 renderUs);
     if (!jsonPath.empty()) {
         std::ofstream(jsonPath) << json::serialize(json::object{

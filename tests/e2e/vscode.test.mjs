@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { testApiKey } from "../support/test-secrets.mjs";
 import { CodeServer, ModelServer, artifacts, closedPort, median, root, until } from "./harness.mjs";
 
 const READY = /^Flint: ready/;
@@ -25,6 +26,7 @@ describe("ghost text from a model", () => {
         "total.py": "def total_of(xs):\n    ",
         "mul.py": "def mul(a, b):\n    ",
         "sub.py": "def sub(a, b):\n    ",
+        "show.py": "def show(xs):\n    ",
         "shape.py": SHAPE,
         "latency.py": "values = []\nx",
       },
@@ -78,6 +80,25 @@ describe("ghost text from a model", () => {
     await vscode.screenshot("1-word-accepted");
     await editor.press("Tab");
     await editor.waitForFile("def sub(a, b):\n    return a - b");
+  });
+
+  test("line-wise accept (Ctrl+Alt+Right) takes the first line and tells the server, then the next", async () => {
+    await model.script({ reply: "or x in xs:\n        print(x)", ttftMs: 0, tokensPerSecond: 0, holdAfter: null });
+    const partials = () =>
+      [...vscode.flintLog().matchAll(/Sending notification 'textDocument\/didPartiallyAcceptCompletion'[^\n]*\n(?:[^\n]*\n)*?[^\n]*"acceptedLength": (\d+)/g)];
+    const before = partials().length;
+    const editor = await vscode.open("show.py");
+    await editor.type("f");
+    await editor.ghostText((t) => t === "or x in xs:\n        print(x)", "the loop as ghost text");
+    await editor.press("Control+Alt+ArrowRight");
+    await editor.ghostText((t) => t.trim() === "print(x)" && !t.includes("for"), "the rest after the accepted line");
+    const sent = await until("the partial accept sent to flint-lsp", () => (partials().length > before ? partials() : false));
+    assert.equal(Number(sent[sent.length - 1][1]), "or x in xs:\n".length, "acceptedLength counts the accepted line");
+    await vscode.screenshot("1-line-accepted");
+    // The rest starts with more indentation than a tab: there VS Code's Tab indents
+    // rather than accepts. The next line-wise accept takes it.
+    await editor.press("Control+Alt+ArrowRight");
+    await editor.waitForFile("def show(xs):\n    for x in xs:\n        print(x)");
   });
 
   test("a slow stream: the ghost text shows before the stream ends, and grows", async () => {
@@ -243,7 +264,7 @@ describe("model endpoint down", () => {
 // default provider serves inline completion (it answers nothing, so no ghost text
 // competes for Tab) and `flint.providers.edits` serves next-edit
 // (`flint.features.nextEdit`), scripted with the region rewritten.
-const API_KEY = "sk-flint-e2e-0123456789abcdef";
+const API_KEY = testApiKey; // the suite's one fake key (tests/support/TestSecrets.h)
 const AREA = 'def area(w, height):\n    """The area of a rectangle, in square units."""\n    assert height >= 0\n    return w * height\n';
 const AREA_RENAMED = AREA.replaceAll("w,", "width,").replace("w * height", "width * height");
 

@@ -7,11 +7,18 @@
 // The editor runs its own test script (tests/editors/<editor>/...), which talks to
 // Flint through the editor's own LSP client, checks the buffer, and exits non-zero
 // on any failure. Everything is on loopback; every wait has a deadline.
+//
+// flint-lsp runs with the suite's test API key (tests/support/TestSecrets.h) in
+// FLINT_API_KEY and logs at trace level; every model request must carry the key, and
+// with FLINT_TEST_LOG_DIR set (ctest sets it) the log is copied there for the secret
+// audit (tests/support/audit-logs.py).
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { testApiKey } from "../support/test-secrets.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [editor, lspArg] = process.argv.slice(2);
@@ -67,7 +74,8 @@ for (const reply of ["```python\nname.upper()\n```", "    return message.strip()
 const workdir = mkdtempSync(path.join(tmpdir(), `flint-${editor}-`));
 writeFileSync(path.join(workdir, "greet.py"), source);
 const [program, args] = commandFor(workdir);
-const env = { ...process.env, FLINT_LSP: flintLsp, FLINT_MODEL_PORT: String(model.port), FLINT_WORKDIR: workdir };
+const env = { ...process.env, FLINT_LSP: flintLsp, FLINT_MODEL_PORT: String(model.port), FLINT_WORKDIR: workdir,
+              FLINT_API_KEY: testApiKey };
 const child = spawn(program, args, { cwd: workdir, env, stdio: ["ignore", "pipe", "pipe"] });
 let output = "";
 child.stdout.on("data", (chunk) => (output += chunk));
@@ -76,8 +84,15 @@ const timer = setTimeout(() => {
   output += `\n${editor} did not finish within ${deadlineMs} ms: killed\n`;
   child.kill("SIGKILL");
 }, deadlineMs);
-const code = await new Promise((resolve) => child.on("exit", (c, signal) => resolve(signal ? 1 : c)));
+let code = await new Promise((resolve) => child.on("exit", (c, signal) => resolve(signal ? 1 : c)));
 clearTimeout(timer);
+// The key was in use: every model request carried it (so the log audit has something to find).
+const requests = await (await fetch(`http://127.0.0.1:${model.port}/__flint/requests`)).json();
+const keyless = requests.filter((r) => r.headers.authorization !== `Bearer ${testApiKey}`).length;
+if (!requests.length || keyless) {
+  output += `the model server saw ${requests.length} request(s), ${keyless} without the test API key\n`;
+  code = code || 1;
+}
 model.child.stdin.end();
 model.child.kill();
 
@@ -85,6 +100,10 @@ console.log(`== ${editor} (headless) with flint-lsp and the scripted model serve
 process.stdout.write(output.endsWith("\n") ? output : output + "\n");
 const log = path.join(workdir, "flint.log");
 if (code !== 0 && existsSync(log)) console.log(`-- flint-lsp log:\n${readFileSync(log, "utf8")}`);
+if (process.env.FLINT_TEST_LOG_DIR && existsSync(log)) {
+  mkdirSync(process.env.FLINT_TEST_LOG_DIR, { recursive: true });
+  copyFileSync(log, path.join(process.env.FLINT_TEST_LOG_DIR, `editors-${editor}-${process.pid}.log`));
+}
 if (process.env.FLINT_EDITOR_KEEP) console.log(`kept ${workdir}`);
 else rmSync(workdir, { recursive: true, force: true });
 console.log(code === 0 ? "PASS" : `FAIL (exit ${code})`);

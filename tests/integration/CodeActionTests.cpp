@@ -3,6 +3,7 @@
 // workspace/applyEdit, versioned, minimal, cancellable, and refused when broken.
 #include "LspProcess.h"
 #include "ScriptedModelServer.h"
+#include "TestSecrets.h"
 
 #include "workspace/Text.h"
 
@@ -87,28 +88,6 @@ std::string applyEdits(std::string text, const json::array& edits) {
     return text;
 }
 
-// Reads on until the server sends a request with this method; returns it.
-json::value serverRequest(LspProcess& server, std::string_view method) {
-    for (auto it = server.others.begin(); it != server.others.end(); ++it)
-        if (it->as_object().contains("id") && it->as_object().contains("method") && it->at("method").as_string() == method) {
-            json::value found = *it;
-            server.others.erase(it);
-            return found;
-        }
-    for (;;) {
-        auto message = server.next();
-        INFO("waiting for the server to send " << method << "; stderr:\n" << server.stderrText());
-        REQUIRE(message);
-        const json::object& o = message->as_object();
-        if (o.contains("id") && o.contains("method") && o.at("method").as_string() == method) return *message;
-        server.others.push_back(std::move(*message));
-    }
-}
-
-void answer(LspProcess& server, const json::value& request, json::value result) {
-    server.send(json::object{{"jsonrpc", "2.0"}, {"id", request.at("id")}, {"result", std::move(result)}});
-}
-
 std::vector<std::string> progressKinds(const LspProcess& server) {
     std::vector<std::string> kinds;
     for (const json::value& m : server.others)
@@ -118,10 +97,7 @@ std::vector<std::string> progressKinds(const LspProcess& server) {
 }
 
 void finish(LspProcess& server) {
-    server.request(99, "shutdown", nullptr);
-    server.responseTo(99);
-    server.notify("exit");
-    const std::optional<int> code = server.waitExit();
+    const std::optional<int> code = server.shutdownAndExit();
     INFO("server stderr:\n" << server.stderrText());
     CHECK(code == 0);
 }
@@ -148,7 +124,7 @@ TEST_CASE("code action resolved: a versioned, minimal WorkspaceEdit, with progre
     CHECK_FALSE(rewrite.as_object().contains("command"));  // this client resolves
 
     server.request(3, "codeAction/resolve", rewrite);
-    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+    server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
     for (bool begun = false; !begun;) {
         auto message = server.next();
         INFO("waiting for progress to begin; stderr:\n" << server.stderrText());
@@ -200,19 +176,19 @@ TEST_CASE("code action without resolve support: flint.runCodeAction, then worksp
     CHECK(command.at("command") == "flint.runCodeAction");
     server.request(3, "workspace/executeCommand",
                    json::object{{"command", command.at("command")}, {"arguments", command.at("arguments")}});
-    const json::value apply = serverRequest(server, "workspace/applyEdit");
+    const json::value apply = server.serverRequest("workspace/applyEdit");
     const json::array& edits = apply.at("params").at("edit").at("changes").at(kUri).as_array();
     CHECK(applyEdits(kSource, edits).find(kRewrittenLine) != std::string::npos);
     CHECK(apply.at("params").at("label") == "Flint: Rewrite the selection, simpler");
-    answer(server, apply, json::object{{"applied", true}});
+    server.answer(apply, json::object{{"applied", true}});
     const json::value reply = server.responseTo(3);
     CHECK(reply.at("result").is_null());
 
     // An editor that refuses the edit makes the command fail, saying why.
     server.request(4, "workspace/executeCommand",
                    json::object{{"command", command.at("command")}, {"arguments", command.at("arguments")}});
-    const json::value again = serverRequest(server, "workspace/applyEdit");
-    answer(server, again, json::object{{"applied", false}, {"failureReason", "the file is read-only"}});
+    const json::value again = server.serverRequest("workspace/applyEdit");
+    server.answer(again, json::object{{"applied", false}, {"failureReason", "the file is read-only"}});
     const json::value refused = server.responseTo(4);
     CHECK(refused.at("error").at("message") == "the editor did not apply the edit: the file is read-only");
     finish(server);
@@ -231,7 +207,7 @@ TEST_CASE("code action cancelled mid-stream: the stream is closed and nothing is
     const json::value rewrite = findAction(listActions(server, 2, range(5, 8, 5, 40)), "rewrite");
     server.request(3, "workspace/executeCommand",
                    json::object{{"command", "flint.runCodeAction"}, {"arguments", rewrite.at("command").at("arguments")}});
-    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+    server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
     // Wait until the model has streamed its first token (progress reports it), then cancel.
     for (bool reported = false; !reported;) {
         auto message = server.next();
@@ -265,7 +241,7 @@ TEST_CASE("code action refused: a rewrite that adds a syntax error, or a documen
     model.control("POST", "/__flint/queue",
                   json::serialize(json::object{{"reply", "        total = (total + math.pi * r * r\n"}}));
     server.request(3, "codeAction/resolve", rewrite);
-    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+    server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
     const json::value broken = server.responseTo(3);
     CHECK(broken.at("error").at("code") == -32803);
     CHECK(std::string(broken.at("error").at("message").as_string()).find("would add a syntax error") != std::string::npos);
@@ -299,8 +275,8 @@ TEST_CASE("code actions: a quick fix per diagnostic, an instruction from the cli
     data["instruction"] = "square r with **";
     server.request(3, "workspace/executeCommand",
                    json::object{{"command", "flint.runCodeAction"}, {"arguments", json::array{data}}});
-    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
-    answer(server, serverRequest(server, "workspace/applyEdit"), json::object{{"applied", true}});
+    server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
+    server.answer(server.serverRequest("workspace/applyEdit"), json::object{{"applied", true}});
     CHECK(server.responseTo(3).at("result").is_null());
     const std::string body(model.control("GET", "/__flint/requests").at(0).at("body").as_string());
     CHECK(body.find("Task: square r with **") != std::string::npos);
@@ -322,7 +298,7 @@ TEST_CASE("code actions: a quick fix per diagnostic, an instruction from the cli
 
 TEST_CASE("code action on code holding a secret: the model sees a placeholder, the edit keeps the user's value") {
     const std::string uri = "file:///work/client.py";
-    const std::string key = "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
+    const std::string key = kBufferSecret;
     const std::string source = "import os\n"
                                "\n"
                                "def connect():\n"
@@ -333,7 +309,7 @@ TEST_CASE("code action on code holding a secret: the model sees a placeholder, t
     // The model renames the variable and keeps the placeholder it was shown.
     model.control("POST", "/__flint/script", json::serialize(json::object{{"reply",
         "    key = \"REDACTED\"  # clé — 鍵\n    return os.getenv(\"HOST\"), key\n"}}));
-    LspProcess server({"--stdio", "--log-level", "debug"});
+    LspProcess server;  // at trace level: the debug lines are there
     start(server, resolvingClient(), providerOptions(model));
     server.notify("textDocument/didOpen", json::object{{"textDocument", json::object{
         {"uri", uri}, {"languageId", "python"}, {"version", 1}, {"text", source}}}});
@@ -342,7 +318,7 @@ TEST_CASE("code action on code holding a secret: the model sees a placeholder, t
         {"context", json::object{{"diagnostics", json::array{}}}}});
     const json::value rewrite = findAction(server.responseTo(2).at("result").as_array(), "rewrite");
     server.request(3, "codeAction/resolve", rewrite);
-    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+    server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
     const json::value resolved = server.responseTo(3);
     INFO(json::serialize(resolved));
     const json::array& edits = resolved.at("result").at("edit").at("documentChanges").at(0).at("edits").as_array();
@@ -352,14 +328,14 @@ TEST_CASE("code action on code holding a secret: the model sees a placeholder, t
     // What went out: the placeholder, never the key; the non-ASCII comment intact.
     const std::string body(model.control("GET", "/__flint/requests").at(0).at("body").as_string());
     const std::string user(json::parse(body).at("messages").at(1).at("content").as_string());
-    CHECK(body.find("sk-proj-Ab3d") == std::string::npos);
+    CHECK(body.find(key.substr(0, 12)) == std::string::npos);
     CHECK(user.find("    api_key = \"REDACTED\"  # clé — 鍵\n") != std::string::npos);
 
     // A reply that lost the placeholder cannot say where the key goes: refused, nothing applied.
     model.control("POST", "/__flint/script", json::serialize(json::object{{"reply",
         "    key = os.getenv(\"KEY\")\n    return os.getenv(\"HOST\"), key\n"}}));
     server.request(4, "codeAction/resolve", rewrite);
-    answer(server, serverRequest(server, "window/workDoneProgress/create"), nullptr);
+    server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
     const json::value refused = server.responseTo(4);
     INFO(json::serialize(refused));
     REQUIRE(refused.as_object().contains("error"));
@@ -368,5 +344,96 @@ TEST_CASE("code action on code holding a secret: the model sees a placeholder, t
     // The debug log counts the redaction; no log line carries the key.
     const std::string log = server.stderrText();
     CHECK(log.find("1 secret(s) redacted") != std::string::npos);
-    CHECK(log.find("sk-proj-Ab3d") == std::string::npos);
+    CHECK(log.find(key.substr(0, 12)) == std::string::npos);
+}
+
+TEST_CASE("every code action, resolved through the real server: its prompt, a versioned edit, the expected text") {
+    // The method area() (lines 3-6) is the region of every action at a bare cursor in it
+    // but the rewrite, whose region is the selected line.
+    const std::string method = "    def area(self, r):\n"
+                               "        total = 0\n"
+                               "        total = total + math.pi * r * r\n"
+                               "        return total\n";
+    struct Row {
+        std::string action;     // data.action of the offered action
+        std::string task;       // what the model must be asked (from its prompt file)
+        std::string region;     // the text the model's reply replaces
+        std::string rewritten;  // the model's reply
+        json::value range;      // the selection the client asks at
+    };
+    const std::vector<Row> rows{
+        {"fix", "Task: fix this problem reported in the region", method,
+         "    def area(self, r):\n        total = 0\n        total = total + math.pi * r ** 2\n        return total\n",
+         range(5, 10, 5, 10)},
+        {"rewrite", "Task: rewrite the region to be simpler", "        total = total + math.pi * r * r\n",
+         kRewrittenLine, range(5, 8, 5, 40)},
+        {"document", "Task: add documentation to area()", method,
+         "    def area(self, r):\n        \"\"\"The area of a circle of radius r.\"\"\"\n        total = 0\n"
+         "        total = total + math.pi * r * r\n        return total\n",
+         range(5, 10, 5, 10)},
+        {"complete", "Task: complete the body of area()", method,
+         "    def area(self, r):\n        if r < 0:\n            raise ValueError(r)\n        total = 0\n"
+         "        total = total + math.pi * r * r\n        return total\n",
+         range(5, 10, 5, 10)},
+    };
+    const json::value diagnostic{{"range", range(5, 8, 5, 13)}, {"message", "use ** for powers"}, {"source", "lint"}};
+    for (const Row& row : rows) {
+        DYNAMIC_SECTION(row.action) {
+            boost::asio::io_context loop;
+            ScriptedModelServer model(loop);
+            model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", row.rewritten}}));
+            LspProcess server;
+            start(server, resolvingClient(), providerOptions(model));
+            // A later version than didOpen's: the edit must carry the one Flint holds.
+            server.notify("textDocument/didChange",
+                          json::object{{"textDocument", json::object{{"uri", kUri}, {"version", 4}}},
+                                       {"contentChanges", json::array{json::object{{"text", kSource}}}}});
+
+            const json::array actions = listActions(server, 2, row.range, json::array{diagnostic});
+            server.request(3, "codeAction/resolve", findAction(actions, row.action));
+            server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
+            const json::value resolved = server.responseTo(3);
+            INFO(json::serialize(resolved) << "\nstderr:\n" << server.stderrText());
+            const json::value& change = resolved.at("result").at("edit").at("documentChanges").at(0);
+            CHECK(change.at("textDocument").at("uri").as_string() == kUri);
+            CHECK(change.at("textDocument").at("version") == 4);
+            std::string expected = kSource;
+            expected.replace(expected.find(row.region), row.region.size(), row.rewritten);
+            CHECK(applyEdits(kSource, change.at("edits").as_array()) == expected);
+
+            const json::array requests = model.control("GET", "/__flint/requests").as_array();
+            REQUIRE(requests.size() == 1);
+            const std::string body(requests.at(0).at("body").as_string());
+            CHECK(body.find(row.task) != std::string::npos);
+            if (row.action == "fix") CHECK(body.find("use ** for powers") != std::string::npos);
+            finish(server);
+        }
+    }
+
+    SECTION("instruct, through workspace/executeCommand and workspace/applyEdit") {
+        boost::asio::io_context loop;
+        ScriptedModelServer model(loop);
+        const std::string rewritten =
+            "    def area(self, r):\n        return math.pi * r ** 2\n";
+        model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", rewritten}}));
+        LspProcess server;
+        start(server, resolvingClient(), providerOptions(model));
+        const json::array actions = listActions(server, 2, range(5, 10, 5, 10));
+        json::object data = findAction(actions, "instruct").at("command").at("arguments").at(0).as_object();
+        data["instruction"] = "return the area in one line";
+        server.request(3, "workspace/executeCommand",
+                       json::object{{"command", "flint.runCodeAction"}, {"arguments", json::array{data}}});
+        server.answer(server.serverRequest("window/workDoneProgress/create"), nullptr);
+        const json::value apply = server.serverRequest("workspace/applyEdit");
+        server.answer(apply, json::object{{"applied", true}});
+        CHECK(server.responseTo(3).at("result").is_null());
+        const json::value& change = apply.at("params").at("edit").at("documentChanges").at(0);
+        CHECK(change.at("textDocument").at("version") == 1);
+        std::string expected = kSource;
+        expected.replace(expected.find(method), method.size(), rewritten);
+        CHECK(applyEdits(kSource, change.at("edits").as_array()) == expected);
+        const std::string body(model.control("GET", "/__flint/requests").at(0).at("body").as_string());
+        CHECK(body.find("Task: return the area in one line") != std::string::npos);
+        finish(server);
+    }
 }

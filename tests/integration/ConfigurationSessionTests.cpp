@@ -6,6 +6,7 @@
 // appear in no log line.
 #include "LspProcess.h"
 #include "ScriptedModelServer.h"
+#include "TestSecrets.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json/serialize.hpp>
@@ -22,7 +23,7 @@ using namespace flint::test;
 
 namespace {
 
-const std::string kKey = "sk-flint-FAKE-KEY-7d3e91";
+const std::string kKey = kTestApiKey;
 const std::string kUri = "file:///work/app.py";
 const std::string kSource = "def total(items):\n    return \n";
 
@@ -90,10 +91,7 @@ std::vector<std::string> shownMessages(LspProcess& server) {
 }
 
 void finish(LspProcess& server) {
-    server.request(99, "shutdown", nullptr);
-    server.responseTo(99);
-    server.notify("exit");
-    CHECK(server.waitExit() == 0);
+    CHECK(server.shutdownAndExit() == 0);
     const std::string log = server.stderrText();
     CHECK(log.find(kKey) == std::string::npos);  // the key is in no log line, at any level
     CHECK(log.find("[debug]") != std::string::npos);  // verbose logging was on
@@ -250,4 +248,84 @@ TEST_CASE("a local model server started by Flint is stopped when the client goes
     CHECK(server->waitExit().has_value());
     CHECK(eventually([&] { return ::kill(pid, 0) != 0; }));
     CHECK(server->stderrText().find("stopping the local model server") != std::string::npos);
+}
+
+TEST_CASE("several providers and a proxy: each key goes only to its provider's host, and never into "
+          "inspect, stats, status or any message") {
+    boost::asio::io_context loop;
+    ScriptedModelServer keyed(loop);   // inline, through the proxy, with the test key
+    ScriptedModelServer other(loop);   // code actions, with a key of its own
+    ScriptedModelServer local(loop);   // next edit, no key
+    ScriptedModelServer proxy(loop, ScriptedModelServer::Program::ConnectProxy);
+    keyed.control("POST", "/__flint/script", R"J({"reply":"sum(items)"})J");
+    other.control("POST", "/__flint/script", R"J({"reply":"len(items)"})J");
+    local.control("POST", "/__flint/script", R"J({"reply":"def total(items):\n    return sum(items)\n"})J");
+    const std::string otherKey = "sk-other-provider-0000";
+    TempDir config;
+    // User level (the config file): the proxy and endpoints are the user's own.
+    config.write("flint/config.json", json::serialize(json::object{
+        {"providers", json::object{
+            {"keyed", json::object{{"endpoint", url(keyed)}, {"model", "m"}, {"apiKeyEnv", "FLINT_API_KEY"},
+                                   {"proxy", "http://127.0.0.1:" + std::to_string(proxy.port())}}},
+            {"other", json::object{{"endpoint", url(other)}, {"model", "m"}, {"apiKeyEnv", "OTHER_API_KEY"}}},
+            {"local", json::object{{"endpoint", url(local)}, {"model", "m"}}}}},
+        {"features", json::object{
+            {"inline", "keyed"}, {"nextEdit", "local"}, {"actions", "other"}}}}));
+    auto server = launch(config, {{"OTHER_API_KEY", otherKey}});
+    server->request(1, "initialize", json::object{{"processId", ::getpid()}, {"capabilities", json::object{
+        {"textDocument", json::object{{"codeAction", json::object{
+            {"resolveSupport", json::object{{"properties", json::array{"edit"}}}}, {"dataSupport", true}}}}}}}});
+    REQUIRE(server->responseTo(1).as_object().contains("result"));
+    server->notify("initialized");
+    server->notify("textDocument/didOpen", json::object{{"textDocument", json::object{
+        {"uri", kUri}, {"languageId", "python"}, {"version", 1}, {"text", kSource}}}});
+
+    complete(*server, 2, 1);  // inline: keyed
+    server->notify("textDocument/didChange", json::object{
+        {"textDocument", json::object{{"uri", kUri}, {"version", 2}}},
+        {"contentChanges", json::array{json::object{{"range", range(1, 11, 1, 11)}, {"text", "0"}}}}});
+    server->request(3, "flint/inlineEdit", json::object{{"textDocument", textDocument(kUri)}, {"position", position(1, 12)}});
+    server->responseTo(3, 20s);  // next edit: local
+    server->request(4, "textDocument/codeAction", json::object{
+        {"textDocument", textDocument(kUri)}, {"range", range(0, 0, 1, 12)},
+        {"context", json::object{{"diagnostics", json::array{}}}}});
+    const json::value listed = server->responseTo(4);
+    json::value action;  // one the model runs as it is ("Edit with an instruction" asks the user first)
+    for (const json::value& a : listed.at("result").as_array())
+        if (a.as_object().contains("data") && !a.as_object().contains("command")) action = a;
+    REQUIRE(action.is_object());
+    server->request(5, "codeAction/resolve", action);
+    server->responseTo(5, 20s);  // code action: other (the rewrite may be refused; what matters is where it went)
+    server->request(6, "flint/inspect", json::object{{"textDocument", textDocument(kUri)}, {"position", position(1, 5)}});
+    const json::value inspected = server->responseTo(6);
+    server->request(7, "flint/stats", nullptr);
+    const json::value stats = server->responseTo(7);
+
+    const std::string piece = kKey.substr(0, 12);
+    const json::array toKeyed = requests(keyed), toOther = requests(other), toLocal = requests(local);
+    REQUIRE_FALSE(toKeyed.empty());
+    REQUIRE_FALSE(toOther.empty());
+    REQUIRE_FALSE(toLocal.empty());
+    for (const json::value& r : toKeyed) CHECK(r.at("headers").at("authorization").as_string() == "Bearer " + kKey);
+    for (const json::value& r : toOther) {
+        CHECK(r.at("headers").at("authorization").as_string() == "Bearer " + otherKey);
+        CHECK(json::serialize(r).find(piece) == std::string::npos);
+    }
+    for (const json::value& r : toLocal) {
+        CHECK_FALSE(r.at("headers").as_object().contains("authorization"));
+        CHECK(json::serialize(r).find(piece) == std::string::npos);
+    }
+    // Only the keyed provider went through the proxy, and only to its own origin.
+    const json::array carried = proxy.control("GET", "/__proxy/requests").as_array();
+    REQUIRE(carried.size() == toKeyed.size());
+    for (const json::value& r : carried) CHECK(r.at("target").as_string().find(url(keyed) + "/") == 0);
+
+    // Nothing the server said holds the key: answers, statuses, notifications.
+    CHECK(json::serialize(inspected).find(piece) == std::string::npos);
+    CHECK(json::serialize(stats).find(piece) == std::string::npos);
+    CHECK(json::serialize(stats).find(otherKey) == std::string::npos);
+    for (const json::value& m : server->others) CHECK(json::serialize(m).find(piece) == std::string::npos);
+    for (const json::value& s : server->statuses) CHECK(json::serialize(s).find(piece) == std::string::npos);
+    finish(*server);
+    CHECK(server->stderrText().find(otherKey) == std::string::npos);
 }

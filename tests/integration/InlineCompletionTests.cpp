@@ -105,12 +105,7 @@ void typeAt(LspProcess& server, int64_t version, uint32_t line, uint32_t charact
 
 size_t modelRequests(ScriptedModelServer& model) { return model.control("GET", "/__flint/requests").as_array().size(); }
 
-void finish(LspProcess& server) {
-    server.request(99, "shutdown", nullptr);
-    server.responseTo(99);
-    server.notify("exit");
-    CHECK(server.waitExit() == 0);
-}
+void finish(LspProcess& server) { CHECK(server.shutdownAndExit() == 0); }
 
 } // namespace
 
@@ -150,6 +145,41 @@ TEST_CASE("a chat model's suggestion streams as partial notifications, then the 
     CHECK(user.find("File: /work/greeter.py (python)") != std::string::npos);
     CHECK(user.find("  class Greeter:\n  def greet(self, name):") != std::string::npos);
     CHECK(user.find("\" + <|cursor|>\n        return message") != std::string::npos);
+    finish(server);
+}
+
+TEST_CASE("the standard response goes out once the first line is whole, partials come before the stream ends") {
+    boost::asio::io_context loop;
+    ScriptedModelServer model(loop);
+    // Four characters a token; the server holds the stream after "print(count)\n   "
+    // until released, so whatever arrives before the release came from a stream that
+    // had not ended (no dependence on timing).
+    model.control("POST", "/__flint/script",
+                  R"J({"reply":"print(count)\n    return count\n","tokenChars":4,"holdAfter":4})J");
+    LspProcess server;
+    start(server, providerOptions(model, "openai-completions"));
+    const std::string uri = "file:///work/report.py";
+    server.notify("textDocument/didOpen", json::object{{"textDocument", json::object{
+        {"uri", uri}, {"languageId", "python"}, {"version", 1},
+        {"text", "def report(items):\n    count = len(items)\n    \n\n\ndef other():\n    return 1\n"}}}});
+    server.request(2, "textDocument/inlineCompletion", json::object{
+        {"textDocument", json::object{{"uri", uri}}}, {"position", position(2, 4)},
+        {"context", json::object{{"triggerKind", 2}}}});
+    const json::value reply = server.responseTo(2);
+    REQUIRE(reply.at("result").at("items").as_array().size() == 1);
+    CHECK(reply.at("result").at("items").at(0).at("insertText") == "print(count)");
+    const json::value request = model.control("GET", "/__flint/requests").as_array().at(0);
+    CHECK(request.at("completed") == false);  // the response did not wait for the stream
+    CHECK(request.at("aborted") == false);
+    const json::value first = waitForPartial(server, 2);
+    CHECK(first.at("text") == "print(count)");
+    CHECK(first.at("done") == false);
+
+    model.control("POST", "/__flint/release");
+    waitForDone(server, 2);
+    const auto steps = partials(server, 2);
+    CHECK(steps.back().at("text") == "print(count)\n    return count");  // the rest streamed on
+    CHECK(model.control("GET", "/__flint/wait?id=1&for=completed").at("completed") == true);
     finish(server);
 }
 

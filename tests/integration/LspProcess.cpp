@@ -12,7 +12,12 @@
 #include <boost/process/pipe.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <cctype>
 #include <deque>
+#include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <poll.h>
 #include <sstream>
@@ -22,10 +27,33 @@ namespace bp = boost::process;
 
 namespace flint::test {
 
+namespace {
+
+// A file name for this process's log: the running test case's name (when there is
+// one), this test binary's pid and a sequence number, so parallel ctest runs never
+// share a file and a leak found by the audit points at its test.
+std::string logFileName() {
+    static std::atomic<int> sequence{0};
+    std::string name = "flint-lsp";
+    if (Catch::IResultCapture* capture = Catch::getCurrentContext().getResultCapture()) {
+        name.clear();
+        for (char c : capture->getCurrentTestName()) {
+            const bool plain = std::isalnum(static_cast<unsigned char>(c)) != 0;
+            if (!plain && (name.empty() || name.back() == '-')) continue;
+            name += plain ? c : '-';
+            if (name.size() >= 80) break;
+        }
+    }
+    return name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++sequence) + ".log";
+}
+
+} // namespace
+
 struct LspProcess::Impl {
     bp::pipe in;
     bp::pipe out;
     std::string stderrPath;
+    std::string logFileArg;  // the test's own --log-file, copied beside stderr at the end
     bp::child child;
     lsp::MessageReader reader;
     std::deque<std::string> ready;  // framed payloads not yet handed out
@@ -36,11 +64,18 @@ LspProcess::LspProcess(std::vector<std::string> args) : LspProcess(std::move(arg
 
 LspProcess::LspProcess(std::vector<std::string> args, std::vector<std::pair<std::string, std::string>> environment)
     : impl_(std::make_unique<Impl>()) {
-    char path[] = "/tmp/flint-test-stderr-XXXXXX";
-    const int fd = ::mkstemp(path);
-    REQUIRE(fd >= 0);
-    ::close(fd);
-    impl_->stderrPath = path;
+    const std::filesystem::path logs = FLINT_TEST_LOG_DIR;
+    std::error_code error;
+    std::filesystem::create_directories(logs, error);
+    INFO("cannot create the test log directory " << logs << ": " << error.message());
+    REQUIRE_FALSE(error);
+    impl_->stderrPath = (logs / logFileName()).string();
+    if (std::find(args.begin(), args.end(), "--log-level") == args.end()) {
+        args.push_back("--log-level");
+        args.push_back("trace");
+    }
+    if (auto it = std::find(args.begin(), args.end(), "--log-file"); it != args.end() && it + 1 != args.end())
+        impl_->logFileArg = *(it + 1);
     bp::environment env = boost::this_process::environment();
     for (const auto& [name, value] : environment) {
         if (value.empty()) env.erase(name);
@@ -48,6 +83,9 @@ LspProcess::LspProcess(std::vector<std::string> args, std::vector<std::pair<std:
     }
     impl_->child = bp::child(std::string(FLINT_LSP_BINARY), bp::args(args), bp::std_in < impl_->in,
                              bp::std_out > impl_->out, bp::std_err > impl_->stderrPath, env);
+    // Our ends of its pipes stay ours: a process started later must not hold its stdin open.
+    ::fcntl(impl_->in.native_sink(), F_SETFD, FD_CLOEXEC);
+    ::fcntl(impl_->out.native_source(), F_SETFD, FD_CLOEXEC);
 }
 
 LspProcess::~LspProcess() {
@@ -55,7 +93,12 @@ LspProcess::~LspProcess() {
         impl_->child.terminate();
     }
     if (impl_->child.valid()) impl_->child.wait();
-    ::unlink(impl_->stderrPath.c_str());
+    // The log stays for the audit; a log file the test chose joins it there.
+    if (!impl_->logFileArg.empty()) {
+        std::error_code ignored;
+        std::filesystem::copy_file(impl_->logFileArg, impl_->stderrPath + ".log-file.log",
+                                   std::filesystem::copy_options::overwrite_existing, ignored);
+    }
 }
 
 void LspProcess::writeRaw(std::string_view bytes) {
@@ -89,6 +132,15 @@ std::optional<json::value> LspProcess::next(std::chrono::milliseconds timeout) {
         if (!method || *method != "flint/status" || o.contains("id")) return message;
         statuses.push_back(o.at("params"));
     }
+}
+
+std::optional<json::value> LspProcess::nextAny(std::chrono::milliseconds timeout) {
+    std::optional<json::value> message = nextMessage(timeout);
+    if (!message) return message;
+    const json::object& o = message->as_object();
+    if (const json::value* method = o.if_contains("method"); method && *method == "flint/status" && !o.contains("id"))
+        statuses.push_back(o.at("params"));
+    return message;
 }
 
 json::value LspProcess::waitStatus(std::string_view state, std::chrono::milliseconds timeout) {
@@ -152,6 +204,39 @@ json::value LspProcess::responseTo(int64_t id, std::chrono::milliseconds timeout
 }
 
 void LspProcess::closeStdin() { impl_->in.close(); }
+
+json::value LspProcess::serverRequest(std::string_view method, std::chrono::milliseconds timeout) {
+    auto isIt = [&](const json::value& m) {
+        const json::object& o = m.as_object();
+        return o.contains("id") && o.contains("method") && o.at("method").as_string() == method;
+    };
+    for (auto it = others.begin(); it != others.end(); ++it)
+        if (isIt(*it)) {
+            json::value found = std::move(*it);
+            others.erase(it);
+            return found;
+        }
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto message = next(std::max(left, std::chrono::milliseconds(1)));
+        INFO("waiting for the server to send " << method << "; stderr:\n" << stderrText());
+        REQUIRE(message);
+        if (isIt(*message)) return *message;
+        others.push_back(std::move(*message));
+    }
+}
+
+void LspProcess::answer(const json::value& request, json::value result) {
+    send(json::object{{"jsonrpc", "2.0"}, {"id", request.at("id")}, {"result", std::move(result)}});
+}
+
+std::optional<int> LspProcess::shutdownAndExit(int64_t id) {
+    request(id, "shutdown", nullptr);
+    responseTo(id);
+    notify("exit");
+    return waitExit();
+}
 
 std::optional<int> LspProcess::waitExit(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -3,7 +3,13 @@
 // JSON-RPC on stdin/stdout, stderr captured to a file. Every wait has a deadline;
 // nothing sleeps.
 //
-//   LspProcess server;                        // spawns flint-lsp --stdio
+// The log is evidence for the secret audit: flint-lsp runs at `--log-level trace`
+// unless the test names a level, and its stderr goes to a file of its own under the
+// build tree's test-logs/ (named after the test case), kept after the test. A
+// `--log-file` the test names is copied there when the process ends. The last ctest
+// (tests/support/audit-logs.py) greps them all for the suite's secrets (TestSecrets.h).
+//
+//   LspProcess server;                        // spawns flint-lsp --stdio --log-level trace
 //   server.request(1, "initialize", {...});
 //   json::value reply = server.responseTo(1);
 //   server.notify("exit");
@@ -41,11 +47,23 @@ public:
     // server's health changes, so tests of other things would trip on them).
     std::optional<json::value> next(std::chrono::milliseconds timeout = 10s);
     std::vector<json::value> statuses;  // params of each flint/status, in order
+    // The next message of any kind: a flint/status too (kept in `statuses` as well), so a
+    // caller waiting for one is not held until another kind of message comes.
+    std::optional<json::value> nextAny(std::chrono::milliseconds timeout = 10s);
     // The first status with this state not returned before (reading on until one comes).
     json::value waitStatus(std::string_view state, std::chrono::milliseconds timeout = 10s);
     // The response with this id; other messages met on the way are kept in `others`.
     json::value responseTo(int64_t id, std::chrono::milliseconds timeout = 10s);
     std::vector<json::value> others;
+
+    // Reads on until the server sends a request (it expects an answer) with this method;
+    // one already set aside in `others` is taken from there first.
+    json::value serverRequest(std::string_view method, std::chrono::milliseconds timeout = 10s);
+    // Answers a request the server sent.
+    void answer(const json::value& request, json::value result);
+    // shutdown, then exit, as an editor ends a session: the exit code (nothing if the
+    // server did not exit in time).
+    std::optional<int> shutdownAndExit(int64_t id = 999999);
 
     void closeStdin();
     // Waits for stdout to close and returns the exit code; nothing if it does not exit in time.

@@ -77,7 +77,7 @@ TEST_CASE("next-edit engine: a pure insertion at the cursor is there for inline 
     const NextEditSuggestion again = ask(loop, engine, provider, doc.uri(), cursor);
     CHECK(again.edits == s.edits);
     CHECK(engine.stats().modelRequests == 1);
-    CHECK(engine.stats().fromStore == 1);
+    CHECK(engine.stats().cacheHits == 1);
 
     // The user types "a " of it: the rest stays, for the new version.
     const ContentChange typed{TextRange{doc.text().positionAt(cursor, PositionEncoding::Utf8),
@@ -105,10 +105,18 @@ TEST_CASE("next-edit engine: a failing model gives nothing, or only the hunks it
     Document& doc = workspace.open("file:///w/xs.py", "python", 1, text);
     NextEditEngine engine(workspace, nullptr);
 
-    SECTION("an error status") {
+    SECTION("an error status, and the next request asks again") {
         model.control("POST", "/__flint/script", R"({"fault":"500"})");
         const NextEditSuggestion s = ask(loop, engine, provider, doc.uri(), 0);
         CHECK(s.edits.empty());
+        // A failure is no answer (not "nothing to change"): at the same version the
+        // model is asked again once it is back.
+        model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", rewrite}, {"fault", nullptr}}));
+        const NextEditSuggestion again = ask(loop, engine, provider, doc.uri(), 0);
+        REQUIRE_FALSE(again.edits.empty());  // answered at the first anchored hunk
+        CHECK(again.edits[0].text == "7");
+        CHECK(engine.stats().modelRequests == 2);
+        settle(loop, provider);
     }
     SECTION("a stream cut in the middle keeps the first, anchored hunk only") {
         model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", rewrite}, {"fault", "drop"}, {"tokenChars", 3}}));

@@ -3,6 +3,7 @@
 // hedging across two providers, a local model server Flint starts and restarts, and
 // the fault and budget policy (rate limits, budgets, caps, stalls, unreachable).
 #include "ScriptedModelServer.h"
+#include "TestSecrets.h"
 
 #include "model/Provider.h"
 
@@ -25,7 +26,7 @@ using Refusal = StreamUpdate::Refusal;
 
 namespace {
 
-const std::string kKey = "sk-flint-test-KEY-4f9a2c";
+const std::string kKey = kTestApiKey;
 
 struct Result {
     std::string text;
@@ -129,7 +130,7 @@ TEST_CASE("websocket: the Responses WebSocket mode streams over one persistent s
     }
 }
 
-TEST_CASE("websocket: the first delta arrives while the server holds the rest; cancel closes the socket") {
+TEST_CASE("websocket: the first delta arrives while the server holds the rest, cancel closes the socket") {
     boost::asio::io_context loop;
     ScriptedModelServer server(loop);
     server.control("POST", "/__flint/script", R"({"reply":"alpha beta gamma","tokenChars":6,"holdAfter":1})");
@@ -275,9 +276,27 @@ TEST_CASE("proxy: CONNECT tunnels and absolute-form requests, from the setting o
     CHECK(carried[2].at("proxyAuthorization").is_null());
     CHECK(server.control("GET", "/__flint/upgrades").as_array().back().at("headers").at("authorization").as_string() ==
           "Bearer " + kKey);
+    // What the proxy itself read of the tunnel (the CONNECT request) holds no key.
+    CHECK_FALSE(carried[2].at("headers").as_object().contains("authorization"));
+    CHECK(json::serialize(carried[2]).find(kKey) == std::string::npos);
+
+    // A keyed plain-http request through a proxy is relayed (absolute form, as curl
+    // does): to the configured origin and nowhere else.
+    ProviderConfig keyed = config(server);
+    keyed.apiKeyEnv = "FLINT_TEST_KEY";
+    keyed.proxy = proxyUrl;
+    Provider relayed(loop, keyed, kKeyOnly);
+    CHECK(run(loop, relayed).end == End::Stop);
+    carried = proxy.control("GET", "/__proxy/requests").as_array();
+    REQUIRE(carried.size() == 4);
+    CHECK(carried[3].at("target").as_string() == "http://" + origin + "/v1/chat/completions");
+    CHECK(requests(server).back().at("headers").at("authorization").as_string() == "Bearer " + kKey);
+    for (const json::value& r : carried)
+        if (json::serialize(r).find(kKey) != std::string::npos)
+            CHECK(r.at("target").as_string().find("http://" + origin + "/") == 0);
 }
 
-TEST_CASE("proxy: credentials from the proxy URL; a 407 is a clear error") {
+TEST_CASE("proxy: credentials from the proxy URL, a 407 is a clear error") {
     boost::asio::io_context loop;
     ScriptedModelServer server(loop);
     ScriptedModelServer proxy(loop, ScriptedModelServer::Program::ConnectProxy, {"--auth", "alice:wonder land"});
@@ -297,14 +316,19 @@ TEST_CASE("proxy: credentials from the proxy URL; a 407 is a clear error") {
     CHECK(carried.back().at("proxyAuthorization") == "Basic YWxpY2U6d29uZGVyIGxhbmQ=");
 }
 
-TEST_CASE("hedging: a slow primary is raced by the backup; the first to stream wins, the other is cancelled") {
+TEST_CASE("hedging: a slow primary is raced by the backup, the first to stream wins, the other is cancelled") {
     boost::asio::io_context loop;
     ScriptedModelServer slow(loop);
     ScriptedModelServer fast(loop);
     slow.control("POST", "/__flint/script", R"({"reply":"from the slow one","holdAfter":0})");
     fast.control("POST", "/__flint/script", R"({"reply":"from the fast one"})");
-    Provider primary(loop, config(slow));
-    Provider backup(loop, config(fast));
+    // Each with a key of its own: the race sends the same request with each one's key.
+    ProviderConfig primaryConfig = config(slow), backupConfig = config(fast);
+    primaryConfig.apiKeyEnv = "FLINT_TEST_KEY";
+    backupConfig.apiKeyEnv = "BACKUP_KEY";
+    const auto keys = environment({{"FLINT_TEST_KEY", kKey}, {"BACKUP_KEY", "sk-backup-0000"}});
+    Provider primary(loop, primaryConfig, keys);
+    Provider backup(loop, backupConfig, keys);
     auto hedged = Provider::hedged(primary, backup, std::chrono::milliseconds(100));
     const Result r = run(loop, *hedged);
     CHECK(r.end == End::Stop);
@@ -312,6 +336,9 @@ TEST_CASE("hedging: a slow primary is raced by the backup; the first to stream w
     const std::string id = std::to_string(requests(slow).back().at("id").as_int64());
     CHECK(slow.control("GET", "/__flint/wait?id=" + id + "&for=aborted").at("aborted") == true);
     slow.control("POST", "/__flint/release");
+    CHECK(requests(slow).back().at("headers").at("authorization").as_string() == "Bearer " + kKey);
+    CHECK(requests(fast).back().at("headers").at("authorization").as_string() == "Bearer sk-backup-0000");
+    CHECK(json::serialize(requests(fast)).find(kKey) == std::string::npos);
 
     // A primary that streams in time is never raced.
     slow.control("POST", "/__flint/script", R"({"holdAfter":null})");
@@ -325,6 +352,32 @@ TEST_CASE("hedging: a slow primary is raced by the backup; the first to stream w
     const Result failover = run(loop, *patient);
     CHECK(failover.end == End::Stop);
     CHECK(failover.text == "from the fast one");
+}
+
+TEST_CASE("hedging: watchers added through a hedged view go with the view, the owner's stay") {
+    boost::asio::io_context loop;
+    ScriptedModelServer server(loop);
+    ScriptedModelServer other(loop);
+    Provider primary(loop, config(server));
+    Provider backup(loop, config(other));
+    size_t seenByOwner = 0, seenByView = 0;
+    primary.observe([&](const ProviderEvent& e) { seenByOwner += e.kind == ProviderEvent::Kind::Started; });
+    auto view = Provider::hedged(primary, backup, std::chrono::milliseconds(5000));
+    CHECK(view->hedges(primary, backup, std::chrono::milliseconds(5000)));
+    CHECK_FALSE(view->hedges(primary, backup, std::chrono::milliseconds(100)));
+    CHECK_FALSE(view->hedges(backup, primary, std::chrono::milliseconds(5000)));
+    CHECK_FALSE(primary.hedges(primary, backup, std::chrono::milliseconds(5000)));
+    view->observe([&](const ProviderEvent& e) { seenByView += e.kind == ProviderEvent::Kind::Started; });
+    CHECK(run(loop, *view).end == End::Stop);
+    CHECK(seenByOwner == 1);
+    CHECK(seenByView == 1);
+
+    // A configuration applied again used to leave one watcher per apply behind in the
+    // shared state; the view's destruction now takes its own.
+    view.reset();
+    CHECK(run(loop, primary).end == End::Stop);
+    CHECK(seenByOwner == 2);
+    CHECK(seenByView == 1);
 }
 
 TEST_CASE("local model process: started on a free port, healthy, restarted when killed") {
@@ -361,7 +414,7 @@ TEST_CASE("local model process: started on a free port, healthy, restarted when 
     CHECK(::kill(second, 0) != 0);
 }
 
-TEST_CASE("429 sets rate-limited-until; automatic requests are refused until then, invoked ones go") {
+TEST_CASE("429 sets rate-limited-until, automatic requests are refused until then, invoked ones go") {
     boost::asio::io_context loop;
     ScriptedModelServer server(loop);
     ProviderConfig c = config(server);
@@ -389,7 +442,7 @@ TEST_CASE("429 sets rate-limited-until; automatic requests are refused until the
     CHECK(provider.health().state == ProviderHealth::State::Ready);
 }
 
-TEST_CASE("budgets: automatic requests are refused quickly with a typed reason; invoked ones still go") {
+TEST_CASE("budgets: automatic requests are refused quickly with a typed reason, invoked ones still go") {
     boost::asio::io_context loop;
     ScriptedModelServer server(loop);
     ProviderConfig c = config(server);
@@ -421,9 +474,9 @@ TEST_CASE("the API key from a key file, read at request time") {
     Provider provider(loop, c, environment({}));
     CHECK(run(loop, provider).end == End::Stop);
     CHECK(requests(server).back().at("headers").at("authorization").as_string() == "Bearer " + kKey);
-    std::ofstream(path) << "sk-rotated\n";  // read again for each request
+    std::ofstream(path) << kKey << "-rotated\n";  // read again for each request
     CHECK(run(loop, provider).end == End::Stop);
-    CHECK(requests(server).back().at("headers").at("authorization").as_string() == "Bearer sk-rotated");
+    CHECK(requests(server).back().at("headers").at("authorization").as_string() == "Bearer " + kKey + "-rotated");
     ::unlink(path.c_str());
     const Result missing = run(loop, provider);
     CHECK(missing.refused == Refusal::NoKey);
@@ -483,34 +536,10 @@ TEST_CASE("connection refused: the health says unreachable, and recovers when a 
     CHECK(provider.health().lastError.find("cannot connect") == 0);
 }
 
-namespace {
-
-// A throwaway self-signed certificate for 127.0.0.1 (the openssl command line tool).
-struct Certificate {
-    std::string dir, cert, key;
-    Certificate() {
-        char pattern[] = "/tmp/flint-tls-XXXXXX";
-        REQUIRE(::mkdtemp(pattern));
-        dir = pattern;
-        cert = dir + "/cert.pem";
-        key = dir + "/key.pem";
-        const std::string command =
-            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 "
-            "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
-        REQUIRE(std::system(command.c_str()) == 0);
-    }
-    ~Certificate() {
-        ::unlink(cert.c_str());
-        ::unlink(key.c_str());
-        ::rmdir(dir.c_str());
-    }
-};
-
-} // namespace
 
 TEST_CASE("TLS: verified with the configured CA file, through a CONNECT tunnel, and a clear TLS failure") {
     boost::asio::io_context loop;
-    Certificate certificate;
+    SelfSignedCertificate certificate;
     ScriptedModelServer server(loop, ScriptedModelServer::Program::ModelServer,
                                {"--tls-cert", certificate.cert, "--tls-key", certificate.key});
     ScriptedModelServer proxy(loop, ScriptedModelServer::Program::ConnectProxy);
@@ -542,6 +571,7 @@ TEST_CASE("TLS: verified with the configured CA file, through a CONNECT tunnel, 
     const json::array carried = proxy.control("GET", "/__proxy/requests").as_array();
     REQUIRE(carried.size() == 1);  // one tunnel, kept alive for both requests
     CHECK(carried[0].at("method") == "CONNECT");
+    CHECK(json::serialize(carried[0]).find(kKey) == std::string::npos);  // the key is inside the tunnel only
     CHECK(requests(server).back().at("headers").at("authorization").as_string() == "Bearer " + kKey);
 
     // The WebSocket mode over TLS (wss) through the same kind of tunnel.
@@ -550,5 +580,7 @@ TEST_CASE("TLS: verified with the configured CA file, through a CONNECT tunnel, 
     secureSocket.transport = ProviderConfig::Transport::WebSocket;
     Provider wss(loop, secureSocket, kKeyOnly);
     CHECK(run(loop, wss).end == End::Stop);
-    CHECK(proxy.control("GET", "/__proxy/requests").as_array().size() == 2);
+    const json::array tunnels = proxy.control("GET", "/__proxy/requests").as_array();
+    CHECK(tunnels.size() == 2);
+    CHECK(json::serialize(tunnels).find(kKey) == std::string::npos);
 }

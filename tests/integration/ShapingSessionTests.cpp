@@ -68,12 +68,7 @@ std::vector<json::value> partialsUntilDone(LspProcess& server, int64_t id) {
     return steps;
 }
 
-void finish(LspProcess& server) {
-    server.request(99, "shutdown", nullptr);
-    server.responseTo(99);
-    server.notify("exit");
-    CHECK(server.waitExit() == 0);
-}
+void finish(LspProcess& server) { CHECK(server.shutdownAndExit() == 0); }
 
 } // namespace
 

@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
@@ -15,6 +16,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <thread>
@@ -77,12 +79,7 @@ json::value stats(LspProcess& server, int64_t id) {
 
 double number(const json::value& v) { return v.to_number<double>(); }
 
-void finish(LspProcess& server) {
-    server.request(999, "shutdown", nullptr);
-    server.responseTo(999);
-    server.notify("exit");
-    CHECK(server.waitExit() == 0);
-}
+void finish(LspProcess& server) { CHECK(server.shutdownAndExit() == 0); }
 
 // GET http://127.0.0.1:port/path with a deadline on each socket call; the whole response.
 std::string httpGet(uint16_t port, const std::string& path) {
@@ -120,6 +117,91 @@ std::filesystem::path scratch(const std::string& name) {
     std::filesystem::create_directories(dir);
     return dir / name;
 }
+
+// The port of the Prometheus export flint/stats names.
+uint16_t prometheusPort(const json::value& figures) {
+    const std::string url(figures.at("export").at("prometheus").as_string());
+    const std::string prefix = "http://127.0.0.1:";
+    REQUIRE(url.starts_with(prefix));
+    REQUIRE(url.ends_with("/metrics"));
+    return static_cast<uint16_t>(std::stoi(url.substr(prefix.size())));
+}
+
+// GET /metrics parsed by the official client's parser: {family: {type, samples: [[name, labels, value]]}}.
+json::value scrape(uint16_t port) {
+    const std::string response = httpGet(port, "/metrics");
+    REQUIRE(response.starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(response.find("Content-Type: text/plain; version=0.0.4") != std::string::npos);
+    const std::filesystem::path text = scratch("metrics.txt");
+    std::ofstream(text) << response.substr(response.find("\r\n\r\n") + 4);
+    int status = 0;
+    const std::string parsed =
+        run("'" FLINT_PYTHON3 "' '" FLINT_SOURCE_DIR "/tests/support/parse-prometheus.py' '" + text.string() + "'", status);
+    REQUIRE(status == 0);
+    return json::parse(parsed).at("families");
+}
+
+// The value of the sample of `family` whose labels include all of `labels` (nothing if none).
+std::optional<double> sample(const json::value& families, const std::string& family,
+                             std::vector<std::pair<std::string, std::string>> labels) {
+    const json::object* f = families.as_object().if_contains(family) ? &families.at(family).as_object() : nullptr;
+    if (!f) return std::nullopt;
+    for (const json::value& s : f->at("samples").as_array()) {
+        const json::object& have = s.at(1).as_object();
+        bool all = true;
+        for (const auto& [key, value] : labels) all = all && have.contains(key) && have.at(key) == json::value(value);
+        if (all) return s.at(2).to_number<double>();
+    }
+    return std::nullopt;
+}
+
+size_t modelRequests(ScriptedModelServer& model) { return model.control("GET", "/__flint/requests").as_array().size(); }
+
+// Lets a held stream go on, once it is held (the request may still be on its way).
+void release(ScriptedModelServer& model) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (model.control("POST", "/__flint/release").at("released").to_number<int64_t>() == 0)
+        REQUIRE(std::chrono::steady_clock::now() < deadline);
+}
+
+void change(LspProcess& server, const std::string& uri, int64_t version, json::value at, const std::string& text) {
+    server.notify("textDocument/didChange", json::object{
+        {"textDocument", json::object{{"uri", uri}, {"version", version}}},
+        {"contentChanges", json::array{json::object{{"range", std::move(at)}, {"text", text}}}}});
+}
+
+// Next edit: the user renames `count` on line 1; the model carries the rename on.
+const std::string kNextUri = "file:///work/totals.py";
+const std::string kNextSource =
+    "def summarize(items):\n"
+    "    count = 0\n"
+    "    for item in items:\n"
+    "        count += item.size\n"
+    "    return count\n";
+const std::string kNextRewrite =
+    "def summarize(items):\n"
+    "    total = 0\n"
+    "    for item in items:\n"
+    "        total += item.size\n"
+    "    return total\n";
+
+json::value inlineEdit(LspProcess& server, int64_t id, int64_t version) {
+    server.request(id, "flint/inlineEdit", json::object{
+        {"textDocument", json::object{{"uri", kNextUri}, {"version", version}}}, {"position", position(1, 9)}});
+    return server.responseTo(id);
+}
+
+// Code actions: a rewrite of one line of a method.
+const std::string kActionUri = "file:///work/shape.py";
+const std::string kActionSource =
+    "import math\n"
+    "\n"
+    "class Shape:\n"
+    "    def area(self, r):\n"
+    "        total = 0\n"
+    "        total = total + math.pi * r * r\n"
+    "        return total\n";
+const std::string kActionRewrite = "        total = total + math.pi * r ** 2\n";
 
 } // namespace
 
@@ -175,7 +257,7 @@ TEST_CASE("flint/stats: slow first tokens raise the TTFT quantiles and turn the 
     finish(server);
 }
 
-TEST_CASE("flint/stats: a 429 is counted, with the time the rate limit ends; acceptance is counted") {
+TEST_CASE("flint/stats: a 429 is counted, with the time the rate limit ends, acceptance is counted") {
     boost::asio::io_context loop;
     ScriptedModelServer model(loop);
     LspProcess server;
@@ -250,7 +332,7 @@ TEST_CASE("flint/stats: a degraded provider hands inline completion to its confi
     finish(server);
 }
 
-TEST_CASE("export: Prometheus text on 127.0.0.1 parses with the official parser; OTLP/JSON lines go to a file") {
+TEST_CASE("export: Prometheus text on 127.0.0.1 parses with the official parser, OTLP/JSON lines go to a file") {
     boost::asio::io_context loop;
     ScriptedModelServer model(loop);
     const std::filesystem::path otlp = scratch("metrics.jsonl");
@@ -264,24 +346,9 @@ TEST_CASE("export: Prometheus text on 127.0.0.1 parses with the official parser;
     waitDone(server, 10);
 
     const json::value figures = stats(server, 11);
-    const std::string url(figures.at("export").at("prometheus").as_string());
-    const std::string prefix = "http://127.0.0.1:";
-    REQUIRE(url.starts_with(prefix));
-    REQUIRE(url.ends_with("/metrics"));
-    const uint16_t port = static_cast<uint16_t>(std::stoi(url.substr(prefix.size())));
+    const uint16_t port = prometheusPort(figures);
     CHECK(port != 0);
-
-    const std::string response = httpGet(port, "/metrics");
-    REQUIRE(response.starts_with("HTTP/1.1 200 OK\r\n"));
-    CHECK(response.find("Content-Type: text/plain; version=0.0.4") != std::string::npos);
-    const std::string body = response.substr(response.find("\r\n\r\n") + 4);
-    const std::filesystem::path text = scratch("metrics.txt");
-    std::ofstream(text) << body;
-    int status = 0;
-    const std::string parsed =
-        run("'" FLINT_PYTHON3 "' '" FLINT_SOURCE_DIR "/tests/support/parse-prometheus.py' '" + text.string() + "'", status);
-    REQUIRE(status == 0);
-    const json::value families = json::parse(parsed).at("families");
+    const json::value families = scrape(port);
     // prometheus_client names a counter's family without _total.
     const json::value& requests = families.at("flint_provider_requests");
     CHECK(requests.at("type") == "counter");
@@ -294,6 +361,18 @@ TEST_CASE("export: Prometheus text on 127.0.0.1 parses with the official parser;
     CHECK(ttft.at("samples").as_array().size() == 5);  // three quantiles, _sum, _count
     CHECK(families.at("flint_feature_suggestions").at("type") == "counter");
     CHECK(families.at("flint_provider_degraded").at("type") == "gauge");
+    // Every feature's figures: next edit's and code actions' too (nothing asked of them yet).
+    for (const std::string feature : {"inline", "nextEdit", "actions"}) {
+        INFO(feature);
+        CHECK(sample(families, "flint_feature_requests", {{"feature", feature}}).has_value());
+        CHECK(sample(families, "flint_feature_requests_cancelled", {{"feature", feature}}).has_value());
+        CHECK(sample(families, "flint_feature_tokens_per_second", {{"feature", feature}}).has_value());
+        CHECK(sample(families, "flint_feature_added_seconds", {{"feature", feature}}).has_value());
+    }
+    CHECK(*sample(families, "flint_feature_requests", {{"feature", "inline"}}) == 1);
+    CHECK(*sample(families, "flint_feature_requests", {{"feature", "nextEdit"}}) == 0);
+    CHECK(families.at("flint_feature_tokens_per_second").at("type") == "summary");
+    CHECK(families.at("flint_feature_errors").at("type") == "counter");
     CHECK(httpGet(port, "/other").starts_with("HTTP/1.1 404"));
 
     // The OTLP file gets a line every interval; wait (with a deadline) for one written
@@ -327,4 +406,194 @@ TEST_CASE("export: Prometheus text on 127.0.0.1 parses with the official parser;
     CHECK(found.at("attributes").at(0).at("value").at("stringValue") == "default");
     finish(server);
     std::filesystem::remove_all(otlp.parent_path());
+}
+
+TEST_CASE("flint/stats: next edit's figures move with the model's timing and faults and the user's feedback") {
+    boost::asio::io_context loop;
+    ScriptedModelServer model(loop);
+    model.control("POST", "/__flint/script",
+                  json::serialize(json::object{{"reply", kNextRewrite}, {"ttftMs", 300}, {"tokensPerSecond", 400}, {"tokenChars", 3}}));
+    LspProcess server;
+    json::object options{{"provider", providerFor(model)}, {"nextEdit", json::object{{"quietMs", 0}}},
+                         {"stats", json::object{{"prometheusPort", 0}}}};
+    start(server, options);
+    server.notify("textDocument/didOpen", json::object{{"textDocument", json::object{
+        {"uri", kNextUri}, {"languageId", "python"}, {"version", 1}, {"text", kNextSource}}}});
+    change(server, kNextUri, 2, range(1, 4, 1, 9), "total");
+
+    // A suggestion, shown and accepted; asked again, it comes from the store.
+    const json::value first = inlineEdit(server, 10, 2);
+    const json::array& edits = first.at("result").at("edits").as_array();
+    REQUIRE(edits.size() == 2);
+    server.notify("textDocument/didShowInlineEdit", json::object{{"item", edits[0]}});
+    server.notify("textDocument/didShowInlineEdit", json::object{{"item", edits[0]}});  // drawn again: still one
+    server.request(11, "workspace/executeCommand", json::object{
+        {"command", edits[0].at("command").at("command")}, {"arguments", edits[0].at("command").at("arguments")}});
+    server.responseTo(11);
+    CHECK(inlineEdit(server, 12, 2).at("result").at("edits").as_array().size() == 2);
+    CHECK(modelRequests(model) == 1);
+
+    // Typing something else where it edits drops it (it was accepted: no rejection); the
+    // next suggestion is shown, then dropped the same way without an accept: rejected.
+    change(server, kNextUri, 3, range(3, 8, 3, 13), "counter");
+    const json::value second = inlineEdit(server, 13, 3);
+    REQUIRE_FALSE(second.at("result").at("edits").as_array().empty());
+    server.notify("textDocument/didShowInlineEdit", json::object{{"item", second.at("result").at("edits").at(0)}});
+    change(server, kNextUri, 4, range(3, 8, 3, 15), "counted");
+
+    // A 500 from the model: an error of that kind, and nothing offered.
+    model.control("POST", "/__flint/queue", R"({"fault":"500"})");
+    CHECK(inlineEdit(server, 14, 4).at("result").at("edits").as_array().empty());
+
+    // The editor cancels a request that waits for the model.
+    change(server, kNextUri, 5, range(3, 8, 3, 15), "countex");
+    model.control("POST", "/__flint/queue", R"({"holdAfter":1})");
+    server.request(15, "flint/inlineEdit", json::object{
+        {"textDocument", json::object{{"uri", kNextUri}, {"version", 5}}}, {"position", position(1, 9)}});
+    CHECK(model.control("GET", "/__flint/wait?id=4&for=received").at("id") == 4);
+    server.notify("$/cancelRequest", json::object{{"id", 15}});
+    CHECK(server.responseTo(15).at("error").at("code") == -32800);
+    release(model);
+
+    // Over its tokens-per-minute budget: not sent, counted as skipped, and the user is told.
+    options["nextEdit"].as_object()["tokensPerMinute"] = 50;
+    server.notify("workspace/didChangeConfiguration", json::object{{"settings", json::object{{"flint", options}}}});
+    change(server, kNextUri, 6, range(0, 4, 0, 13), "summarise");
+    CHECK(inlineEdit(server, 16, 6).at("result").at("edits").as_array().empty());
+    CHECK(modelRequests(model) == 4);
+
+    const json::value figures = stats(server, 17);
+    INFO(json::serialize(figures.at("features").at("nextEdit")));
+    const json::value& f = figures.at("features").at("nextEdit");
+    CHECK(f.at("provider") == "default");
+    CHECK(f.at("requests") == 6);
+    CHECK(f.at("modelRequests") == 4);
+    CHECK(f.at("cacheHits") == 1);
+    CHECK(f.at("requestsCancelled") == 1);
+    CHECK(f.at("errors") == json::object{{"http-5xx", 1}});
+    CHECK(f.at("skipped") == json::object{{"budget", 1}});
+    CHECK(f.at("dropped").as_int64() >= 2);
+    const json::value& acceptance = f.at("acceptance");
+    CHECK(acceptance.at("shown") == 2);
+    CHECK(acceptance.at("accepted") == 1);
+    CHECK(acceptance.at("rejected") == 1);
+    CHECK(number(acceptance.at("rate")) == 0.5);
+    // The scripted model waits 300 ms before its first token: never less.
+    CHECK(f.at("ttftMs").at("samples").as_int64() >= 2);
+    CHECK(number(f.at("ttftMs").at("p50")) >= 300);
+    CHECK(f.at("addedMs").at("samples").as_int64() >= 2);
+    CHECK(number(f.at("addedMs").at("p50")) >= 0);
+    CHECK(number(f.at("addedMs").at("p50")) < number(f.at("ttftMs").at("p50")));
+    CHECK(f.at("tokensPerSecond").at("samples").as_int64() >= 1);
+    CHECK(number(f.at("tokensPerSecond").at("p50")) > 0);
+    int paused = 0;
+    for (const json::value& m : server.others)
+        if (m.as_object().contains("method") && m.at("method") == "window/showMessage" &&
+            std::string(m.at("params").at("message").as_string()).find("next-edit suggestions are paused") != std::string::npos)
+            ++paused;
+    CHECK(paused == 1);
+
+    // The same figures in the Prometheus export.
+    const json::value families = scrape(prometheusPort(figures));
+    CHECK(sample(families, "flint_feature_requests", {{"feature", "nextEdit"}}) == 6.0);
+    CHECK(sample(families, "flint_feature_suggestions", {{"feature", "nextEdit"}, {"outcome", "rejected"}}) == 1.0);
+    CHECK(sample(families, "flint_feature_errors", {{"feature", "nextEdit"}, {"kind", "http-5xx"}}) == 1.0);
+    CHECK(sample(families, "flint_feature_skipped", {{"feature", "nextEdit"}, {"reason", "budget"}}) == 1.0);
+    CHECK(*sample(families, "flint_feature_time_to_first_token_seconds", {{"feature", "nextEdit"}, {"quantile", "0.5"}}) >= 0.3);
+    finish(server);
+}
+
+TEST_CASE("flint/stats: code actions' figures: offered, resolved, applied or not, refused, failed, cancelled") {
+    boost::asio::io_context loop;
+    ScriptedModelServer model(loop);
+    model.control("POST", "/__flint/script", json::serialize(json::object{{"reply", kActionRewrite}, {"ttftMs", 200}}));
+    LspProcess server;
+    server.request(1, "initialize", json::object{
+        {"processId", ::getpid()},
+        {"capabilities", json::object{
+            {"textDocument", json::object{{"codeAction", json::object{
+                {"resolveSupport", json::object{{"properties", json::array{"edit"}}}}}}}},
+            {"workspace", json::object{{"workspaceEdit", json::object{{"documentChanges", true}}}, {"applyEdit", true}}}}},
+        {"initializationOptions", json::object{{"provider", providerFor(model)},
+                                               {"stats", json::object{{"prometheusPort", 0}}}}}});
+    REQUIRE(server.responseTo(1).as_object().contains("result"));
+    server.notify("initialized");
+    server.notify("textDocument/didOpen", json::object{{"textDocument", json::object{
+        {"uri", kActionUri}, {"languageId", "python"}, {"version", 1}, {"text", kActionSource}}}});
+
+    server.request(2, "textDocument/codeAction", json::object{
+        {"textDocument", json::object{{"uri", kActionUri}}}, {"range", range(5, 8, 5, 40)},
+        {"context", json::object{{"diagnostics", json::array{}}}}});
+    const json::array actions = server.responseTo(2).at("result").as_array();
+    REQUIRE_FALSE(actions.empty());
+    json::value rewrite;
+    for (const json::value& a : actions)
+        if (a.at("data").at("action") == "rewrite") rewrite = a;
+    REQUIRE(rewrite.is_object());
+    auto run = [&](int64_t id) {
+        server.request(id, "workspace/executeCommand",
+                       json::object{{"command", "flint.runCodeAction"}, {"arguments", json::array{rewrite.at("data")}}});
+    };
+
+    server.request(3, "codeAction/resolve", rewrite);  // resolved
+    CHECK(server.responseTo(3).at("result").as_object().contains("edit"));
+    model.control("POST", "/__flint/queue",
+                  json::serialize(json::object{{"reply", "        total = (total + math.pi * r * r\n"}}));
+    server.request(4, "codeAction/resolve", rewrite);  // refused: a syntax error
+    CHECK(server.responseTo(4).at("error").at("code") == -32803);
+    model.control("POST", "/__flint/queue", R"({"fault":"500"})");
+    server.request(5, "codeAction/resolve", rewrite);  // the model failed
+    CHECK(server.responseTo(5).as_object().contains("error"));
+    run(6);  // applied
+    server.answer(server.serverRequest("workspace/applyEdit"), json::object{{"applied", true}});
+    CHECK(server.responseTo(6).at("result").is_null());
+    run(7);  // the editor did not apply it
+    server.answer(server.serverRequest("workspace/applyEdit"), json::object{{"applied", false}});
+    CHECK(server.responseTo(7).as_object().contains("error"));
+    model.control("POST", "/__flint/queue", R"({"holdAfter":0})");
+    run(8);  // cancelled while the model writes
+    CHECK(model.control("GET", "/__flint/wait?id=6&for=received").at("id") == 6);
+    server.notify("$/cancelRequest", json::object{{"id", 8}});
+    CHECK(server.responseTo(8).at("error").at("code") == -32800);
+    CHECK(model.control("GET", "/__flint/wait?id=6&for=aborted").at("aborted") == true);
+    change(server, kActionUri, 2, range(0, 0, 0, 0), "# edited\n");
+    server.request(9, "codeAction/resolve", rewrite);  // listed for older text: not run
+    CHECK(server.responseTo(9).at("error").at("code") == -32801);
+    CHECK(modelRequests(model) == 6);
+
+    const json::value figures = stats(server, 10);
+    INFO(json::serialize(figures.at("features").at("actions")));
+    const json::value& f = figures.at("features").at("actions");
+    CHECK(f.at("listed") == 1);
+    CHECK(f.at("requests") == 7);
+    CHECK(f.at("modelRequests") == 6);
+    CHECK(f.at("requestsCancelled") == 1);
+    CHECK(f.at("streamsCancelled") == 1);
+    CHECK(f.at("errors") == json::object{{"http-5xx", 1}});
+    CHECK(f.at("skipped") == json::object{{"content-modified", 1}});
+    const json::value& acceptance = f.at("acceptance");
+    CHECK(acceptance.at("offered") == actions.size());
+    CHECK(acceptance.at("resolved") == 1);
+    CHECK(acceptance.at("applied") == 1);
+    CHECK(acceptance.at("applyFailed") == 1);
+    CHECK(acceptance.at("refused") == json::object{{"syntax-error", 1}});
+    CHECK(acceptance.at("cancelled") == 1);
+    // The scripted model waits 200 ms before its first token: never less. Flint's own
+    // time is sampled for each rewrite it checked (resolved, refused, applied, not applied).
+    CHECK(f.at("ttftMs").at("samples").as_int64() >= 4);
+    CHECK(number(f.at("ttftMs").at("p50")) >= 200);
+    CHECK(f.at("addedMs").at("samples") == 4);
+    CHECK(number(f.at("addedMs").at("p50")) < number(f.at("ttftMs").at("p50")));
+    CHECK(f.at("tokensPerSecond").at("samples").as_int64() >= 1);
+
+    const json::value families = scrape(prometheusPort(figures));
+    CHECK(sample(families, "flint_feature_suggestions", {{"feature", "actions"}, {"outcome", "applied"}}) == 1.0);
+    CHECK(sample(families, "flint_feature_suggestions", {{"feature", "actions"}, {"outcome", "apply_failed"}}) == 1.0);
+    CHECK(sample(families, "flint_feature_suggestions", {{"feature", "actions"}, {"outcome", "offered"}}) ==
+          static_cast<double>(actions.size()));
+    CHECK(sample(families, "flint_feature_refused", {{"feature", "actions"}, {"reason", "syntax-error"}}) == 1.0);
+    CHECK(sample(families, "flint_feature_errors", {{"feature", "actions"}, {"kind", "http-5xx"}}) == 1.0);
+    CHECK(sample(families, "flint_feature_requests_cancelled", {{"feature", "actions"}}) == 1.0);
+    CHECK(families.at("flint_feature_refused").at("type") == "counter");
+    finish(server);
 }

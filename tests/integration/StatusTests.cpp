@@ -37,12 +37,7 @@ std::string text(const json::value& status, std::string_view field) {
     return std::string(status.at(field).as_string());
 }
 
-void finish(LspProcess& server) {
-    server.request(99, "shutdown", nullptr);
-    server.responseTo(99);
-    server.notify("exit");
-    CHECK(server.waitExit() == 0);
-}
+void finish(LspProcess& server) { CHECK(server.shutdownAndExit() == 0); }
 
 } // namespace
 

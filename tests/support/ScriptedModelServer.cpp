@@ -8,7 +8,11 @@
 #include <boost/process/child.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
+#include <algorithm>
+#include <cstdlib>
+#include <fcntl.h>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace bp = boost::process;
 
@@ -37,9 +41,15 @@ struct ScriptedModelServer::Impl {
 ScriptedModelServer::ScriptedModelServer(boost::asio::io_context& loop, Program program,
                                          std::vector<std::string> extraArgs)
     : impl_(std::make_unique<Impl>(loop)) {
-    std::vector<std::string> args{program == Program::ModelServer ? FLINT_MODEL_SERVER : FLINT_CONNECT_PROXY, "--port", "0"};
+    std::vector<std::string> args{program == Program::ModelServer ? FLINT_MODEL_SERVER : FLINT_CONNECT_PROXY};
+    // Any free port, unless the caller names one (a server coming back where one was down).
+    if (std::find(extraArgs.begin(), extraArgs.end(), "--port") == extraArgs.end()) args.insert(args.end(), {"--port", "0"});
     args.insert(args.end(), extraArgs.begin(), extraArgs.end());
     impl_->child = bp::child(std::string(FLINT_NODE), bp::args(args), bp::std_in < impl_->in, bp::std_out > impl_->out);
+    // Our ends of its pipes stay ours: a process started later (flint-lsp, another
+    // server) must not inherit them, or the server never sees its stdin close.
+    ::fcntl(impl_->in.pipe().native_sink(), F_SETFD, FD_CLOEXEC);
+    ::fcntl(impl_->out.pipe().native_source(), F_SETFD, FD_CLOEXEC);
     std::string line;
     if (!std::getline(impl_->out, line)) throw std::runtime_error("the scripted model server did not start");
     port_ = static_cast<uint16_t>(boost::json::parse(line).at("port").as_int64());
@@ -83,6 +93,24 @@ boost::json::value ScriptedModelServer::control(const std::string& method, const
         throw std::runtime_error("no answer to control request " + method + " " + target);
     if (!error.empty()) throw std::runtime_error("control request " + target + " failed: " + error);
     return boost::json::parse(response);
+}
+
+SelfSignedCertificate::SelfSignedCertificate() {
+    char pattern[] = "/tmp/flint-tls-XXXXXX";
+    if (!::mkdtemp(pattern)) throw std::runtime_error("cannot make a directory for a test certificate");
+    dir = pattern;
+    cert = dir + "/cert.pem";
+    key = dir + "/key.pem";
+    const std::string command =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
+    if (std::system(command.c_str()) != 0) throw std::runtime_error("openssl could not make a test certificate");
+}
+
+SelfSignedCertificate::~SelfSignedCertificate() {
+    ::unlink(cert.c_str());
+    ::unlink(key.c_str());
+    ::rmdir(dir.c_str());
 }
 
 } // namespace flint::test

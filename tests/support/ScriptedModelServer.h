@@ -50,4 +50,14 @@ private:
     bool tls_ = false;
 };
 
+// A throwaway self-signed certificate for 127.0.0.1 (the openssl command line tool), for
+// `--tls-cert`/`--tls-key`; a client trusts it only when given `cert` as a CA file.
+struct SelfSignedCertificate {
+    SelfSignedCertificate();
+    ~SelfSignedCertificate();
+    SelfSignedCertificate(const SelfSignedCertificate&) = delete;
+    SelfSignedCertificate& operator=(const SelfSignedCertificate&) = delete;
+    std::string dir, cert, key;
+};
+
 } // namespace flint::test

@@ -5,7 +5,8 @@
 //   prints {"port": N} on stdout once listening; stops on SIGTERM or when stdin closes.
 //
 // Control (origin-form requests to the proxy itself):
-//   GET /__proxy/requests  every proxied request: {method, target, proxyAuthorization}
+//   GET /__proxy/requests  every proxied request: {method, target, proxyAuthorization, headers} (headers: all
+//                          the request headers the proxy itself read; a tunnel's content is not among them)
 // With --auth, requests without the matching Proxy-Authorization get 407.
 // It only ever connects to loopback targets: anything else is refused with 403.
 import http from "node:http";
@@ -29,7 +30,8 @@ const server = http.createServer((req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
     return res.end(JSON.stringify(requests));
   }
-  requests.push({ method: req.method, target: req.url, proxyAuthorization: req.headers["proxy-authorization"] ?? null });
+  requests.push({ method: req.method, target: req.url, proxyAuthorization: req.headers["proxy-authorization"] ?? null,
+                  headers: req.headers });
   if (!authorized(req)) {
     res.writeHead(407, { "proxy-authenticate": 'Basic realm="flint-test"' });
     return res.end();
@@ -52,7 +54,8 @@ const server = http.createServer((req, res) => {
 });
 
 server.on("connect", (req, client, head) => {
-  requests.push({ method: "CONNECT", target: req.url, proxyAuthorization: req.headers["proxy-authorization"] ?? null });
+  requests.push({ method: "CONNECT", target: req.url, proxyAuthorization: req.headers["proxy-authorization"] ?? null,
+                  headers: req.headers });
   if (!authorized(req)) return client.end("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
   const colon = req.url.lastIndexOf(":");
   const host = req.url.slice(0, colon);

@@ -18,7 +18,9 @@
 //   POST /__flint/release  lets held streams go on (see holdAfter)
 //   GET  /__flint/requests every model request: {id, method, path, headers, body, connection, aborted, completed,
 //                          receivedNs, firstTokenNs} (times: CLOCK_MONOTONIC ns, as steady_clock in C++ on Linux);
-//                          ?last=N: only the last N
+//                          ?last=N: only the last N (with --keep-requests N, only the last N are kept)
+//   GET  /__flint/totals   {requests, aborted, completed, open, connections}: counts since the start, kept even
+//                          when the records themselves are not (--keep-requests); open: HTTP responses in flight
 //   GET  /__flint/wait?id=N&for=received|aborted|completed   answers once request N has arrived / is in
 //                          that state (or 504 after 10 s)
 //   GET  /__flint/connections?atLeast=N  answers {opened} once N connections were ever opened (504 after 10 s)
@@ -35,6 +37,11 @@
 // script with "at": "upgrade" is consumed by the next upgrade instead: its fault "429" or
 // "401" refuses the upgrade with that status.
 // --pid-file PATH writes the process id there once listening.
+// --script JSON  the initial script's fields (as POST /__flint/script; for a server started by someone
+//                else, e.g. Flint's provider.command, whose control API a test cannot easily reach).
+// echoKey: true  error bodies (429, 401, 500) and the garbage event quote the request's Authorization
+//                header back, as some providers and proxies do (Flint must cut the key out of what it shows).
+// --keep-requests N keeps only the last N request records (a long soak run makes hundreds of thousands).
 // --tls-cert PATH --tls-key PATH serve HTTPS (and wss) instead of plain HTTP.
 // Faults: "429" (with Retry-After), "401", "401-echo" (a 401 quoting the request's API key back),
 //         "500", "drop" (close mid-stream), "garbage" (a malformed event),
@@ -60,9 +67,44 @@ let script = {
   fault: null,
   retryAfter: 1,
   holdAfter: null,
+  echoKey: false,
+  ...JSON.parse(arg("--script", "{}")),
 };
 const queue = [];
 const requests = [];
+const keepRequests = Number(arg("--keep-requests", "0")); // 0: keep every record
+let droppedRequests = 0; // records let go under --keep-requests; ids go on counting
+const totals = { requests: 0, aborted: 0, completed: 0 };
+
+function recordRequest(record) {
+  requests.push(record);
+  totals.requests++;
+  if (keepRequests > 0 && requests.length > keepRequests) {
+    requests.shift();
+    droppedRequests++;
+  }
+}
+const markAborted = (record) => {
+  if (!record.aborted) totals.aborted++;
+  record.aborted = true;
+};
+const markCompleted = (record) => {
+  if (!record.completed) totals.completed++;
+  record.completed = true;
+};
+// HTTP responses not yet finished or closed, looked at again when totals are asked for:
+// a socket can go without a "close" reaching the response (it went while the body was
+// read, say), and such a request must not look in flight forever.
+const openResponses = new Map(); // record -> res
+function sweepOpenResponses() {
+  for (const [record, res] of openResponses) {
+    if (res.writableFinished) markCompleted(record);
+    else if (res.destroyed || !res.socket || res.socket.destroyed) markAborted(record);
+    else continue;
+    openResponses.delete(record);
+  }
+  return openResponses.size;
+}
 const waiters = [];
 let releases = [];
 let nextConnection = 1;
@@ -79,7 +121,7 @@ function notifyConnectionWaiters() {
 
 function notifyWaiters() {
   for (const w of [...waiters]) {
-    const r = requests[w.id - 1];
+    const r = requests[w.id - 1 - droppedRequests];
     if (r && (w.state === "received" || r[w.state])) {
       waiters.splice(waiters.indexOf(w), 1);
       w.respond(200, r);
@@ -171,13 +213,14 @@ async function tabbyCompletion(res, record, s) {
 }
 
 async function stream(req, res, record, s, format) {
+  const echo = s.echoKey ? ` (you sent: ${req.headers.authorization ?? "no key"})` : "";
   if (s.fault === "429") {
     res.writeHead(429, { "content-type": "application/json", "retry-after": String(s.retryAfter) });
-    return res.end(JSON.stringify({ error: { message: "rate limited", type: "rate_limit_exceeded" } }));
+    return res.end(JSON.stringify({ error: { message: "rate limited" + echo, type: "rate_limit_exceeded" } }));
   }
   if (s.fault === "401") {
     res.writeHead(401, { "content-type": "application/json" });
-    return res.end(JSON.stringify({ error: { message: "invalid API key", type: "invalid_request_error" } }));
+    return res.end(JSON.stringify({ error: { message: "invalid API key" + echo, type: "invalid_request_error" } }));
   }
   if (s.fault === "401-echo") {
     const key = String(req.headers.authorization || "").replace(/^Bearer /, "");
@@ -186,7 +229,7 @@ async function stream(req, res, record, s, format) {
   }
   if (s.fault === "500") {
     res.writeHead(500, { "content-type": "application/json" });
-    return res.end(JSON.stringify({ error: { message: "internal error", type: "server_error" } }));
+    return res.end(JSON.stringify({ error: { message: "internal error" + echo, type: "server_error" } }));
   }
   if (s.fault === "slow-headers") await released();
   if (s.ttftMs > 0) await wait(s.ttftMs);
@@ -207,7 +250,7 @@ async function stream(req, res, record, s, format) {
       await new Promise((resolve) => req.socket.write("", resolve));
       return req.socket.destroy();
     }
-    if (s.fault === "garbage" && i === Math.floor(parts.length / 2)) res.write("data: {this is not json\n\n");
+    if (s.fault === "garbage" && i === Math.floor(parts.length / 2)) res.write(`data: {this is not json${echo}\n\n`);
     if (s.fault === "oversized" && i === 1) res.write(`data: {"padding":"${"x".repeat(16 << 20)}"}\n\n`);
     if (i === 0) record.firstTokenNs = monotonicNs();
     res.write(format.token(parts[i], s));
@@ -270,6 +313,10 @@ const handler = async (req, res) => {
     return reply(200, last === null ? requests : requests.slice(-Number(last)));
   }
   if (url.pathname === "/__flint/upgrades") return reply(200, upgrades);
+  if (url.pathname === "/__flint/totals") {
+    const open = sweepOpenResponses();
+    return reply(200, { ...totals, open, connections: nextConnection - 1 });
+  }
   if (url.pathname === "/health") return reply(200, { status: "ok" });
   if (url.pathname === "/__flint/connections") {
     const w = { atLeast: Number(url.searchParams.get("atLeast") ?? 0), respond: reply };
@@ -298,21 +345,31 @@ const handler = async (req, res) => {
 
   const format = formatFor(url.pathname);
   const record = {
-    id: requests.length + 1, method: req.method, path: url.pathname, headers: req.headers, body,
+    id: totals.requests + 1, method: req.method, path: url.pathname, headers: req.headers, body,
     connection: req.socket.flintId, aborted: false, completed: false, receivedNs, firstTokenNs: null,
   };
-  requests.push(record);
+  recordRequest(record);
   notifyWaiters();
   res.setHeader("x-flint-connection", String(req.socket.flintId));
   res.setHeader("x-flint-request", String(record.id));
+  openResponses.set(record, res);
   res.on("close", () => {
-    if (!res.writableFinished) record.aborted = true;
+    if (!res.writableFinished) markAborted(record);
+    openResponses.delete(record);
     notifyWaiters();
   });
   res.on("finish", () => {
-    record.completed = true;
+    markCompleted(record);
+    openResponses.delete(record);
     notifyWaiters();
   });
+  // A client that hung up while the body was being read has closed already: no "close" comes.
+  if (req.socket.destroyed) {
+    markAborted(record);
+    openResponses.delete(record);
+    notifyWaiters();
+    return;
+  }
   if (!format) return reply(404, { error: { message: `no model route for ${url.pathname}` } });
   const s = queue.length ? queue.shift() : script;
   await stream(req, res, record, s, format);
@@ -379,7 +436,7 @@ async function streamWebSocket(socket, record, s) {
   const send = (event) => { if (!socket.destroyed) socket.write(wsFrame(1, JSON.stringify(event))); };
   if (s.fault === "429") {
     send({ type: "error", status: 429, error: { type: "rate_limit_exceeded", message: "rate limited" } });
-    record.completed = true;
+    markCompleted(record);
     return notifyWaiters();
   }
   if (s.fault === "limit") {
@@ -416,7 +473,7 @@ async function streamWebSocket(socket, record, s) {
     }
   }
   send(responseEvents.completed(s));
-  record.completed = true;
+  markCompleted(record);
   notifyWaiters();
 }
 
@@ -443,7 +500,7 @@ server.on("upgrade", (req, socket) => {
   const abort = () => {
     webSockets.delete(socket);
     if (state.current && !state.current.completed) {
-      state.current.aborted = true;
+      markAborted(state.current);
       notifyWaiters();
     }
   };
@@ -468,10 +525,10 @@ server.on("upgrade", (req, socket) => {
     if (opcode !== 1) return;
     const text = payload.toString("utf8");
     const record = {
-      id: requests.length + 1, method: "WS", path: url.pathname, headers: req.headers, body: text,
+      id: totals.requests + 1, method: "WS", path: url.pathname, headers: req.headers, body: text,
       connection: socket.flintId, aborted: false, completed: false, websocket: true,
     };
-    requests.push(record);
+    recordRequest(record);
     notifyWaiters();
     let message;
     try { message = JSON.parse(text); } catch { message = null; }

@@ -1,10 +1,13 @@
 // The full completion context: definitions kept current incrementally, the symbol
-// index, similarity ranking, budget fitting, exclusions and redaction in the result.
+// index, similarity ranking, budget fitting, exclusions and redaction in the result,
+// and window edges at syntax boundaries.
 #include "context/CompletionContext.h"
 #include "context/ContextSettings.h"
 #include "context/ContextSources.h"
 #include "context/SimilarSnippets.h"
+#include "context/WindowEdges.h"
 #include "workspace/Document.h"
+#include "workspace/SyntaxTree.h"
 #include "workspace/SymbolIndex.h"
 #include "workspace/Workspace.h"
 
@@ -80,7 +83,7 @@ TEST_CASE("a document's definitions follow edits without a full pass") {
     CHECK(renamed);
 }
 
-TEST_CASE("typing inside the window re-reads no definitions; an edit outside it does") {
+TEST_CASE("typing inside the window re-reads no definitions, an edit outside it does") {
     std::string source;
     for (int i = 0; i < 30; ++i) source += "def f" + std::to_string(i) + "(x):\n    return x\n\n";
     Document doc("file:///w.py", "python", 1, source);
@@ -377,4 +380,301 @@ TEST_CASE("an excluded document is reported by the predicate") {
     CHECK_FALSE(f.sources.excludes("untitled:Untitled-1"));
     f.sources.exclusions.setIgnoreFile("/w", Exclusions::IgnoreFile::Flint, "report.py\n");
     CHECK(f.sources.excludes("file:///w/report.py"));  // the verdict cache follows rule changes
+}
+
+// ---------------------------------------------------------------------------------------
+// Window edges at syntax boundaries
+
+namespace {
+
+// The window-only context of `source` (cursor at <|cursor|>) with a budget whose line
+// cut starts the prefix at the line holding `fromLine` and ends the suffix with the
+// first line after the cursor holding `toLine`: with syntax edges, and with whole
+// lines only.
+struct Cuts {
+    std::string prefix, suffix;          // syntax edges
+    std::string linePrefix, lineSuffix;  // whole lines only
+};
+
+std::ostream& operator<<(std::ostream& out, const Cuts& c) {
+    return out << "prefix:\n" << c.prefix << "|\nsuffix:\n" << c.suffix << "|";
+}
+
+Cuts cutsOf(const std::string& languageId, const std::string& uri, std::string source, std::string_view fromLine,
+            std::string_view toLine) {
+    const size_t cursor = source.find("<|cursor|>");
+    REQUIRE(cursor != std::string::npos);
+    source.erase(cursor, 10);
+    Document doc(uri, languageId, 1, source);
+    REQUIRE(doc.syntax());
+    const Text& text = doc.text();
+    REQUIRE(source.find(fromLine) < cursor);
+    REQUIRE(source.find(toLine, cursor) != std::string::npos);
+    const size_t from = text.lineStart(text.lineOf(source.find(fromLine)));
+    const size_t to = text.lineContentEnd(text.lineOf(source.find(toLine, cursor)));
+    ContextBudget budget{.prefixBytes = cursor - from, .suffixBytes = to - cursor, .importLines = 30};
+    const CompletionContext syntax = buildCompletionContext(doc, cursor, budget);
+    budget.syntaxEdges = false;
+    const CompletionContext lines = buildCompletionContext(doc, cursor, budget);
+    return {syntax.prefix, syntax.suffix, lines.prefix, lines.suffix};
+}
+
+} // namespace
+
+TEST_CASE("window edges, Python: a construct the line cut splits is left out whole, a long one is cut between statements") {
+    const std::string source =
+        "import os\n"
+        "\n"
+        "\n"
+        "def helper(values):\n"
+        "    total = compute(\n"
+        "        values,\n"
+        "        scale=2,\n"
+        "    )\n"
+        "    return total\n"
+        "\n"
+        "\n"
+        "def main():\n"
+        "    \"\"\"Loads the data,\n"
+        "    handles each item\n"
+        "    and reports.\"\"\"\n"
+        "    data = load(os.environ[\"DATA\"])\n"
+        "    print(data)\n"
+        "    for item in data:\n"
+        "        handle(item)\n"
+        "    result = <|cursor|>\n"
+        "    report(result)\n"
+        "    print('done')\n"
+        "    return result\n"
+        "\n"
+        "\n"
+        "def after():\n"
+        "    return {\n"
+        "        'one': 1,\n"
+        "        'two': 2,\n"
+        "    }\n";
+    SECTION("the prefix would start inside a call in the function above: it starts after that function") {
+        const Cuts c = cutsOf("python", "file:///t/a.py", source, "        scale=2,", "    print('done')");
+        CHECK(c.linePrefix.starts_with("        scale=2,\n    )\n"));
+        CHECK(c.prefix.starts_with("\n\ndef main():\n"));
+        CHECK(c.linePrefix.ends_with(c.prefix));
+    }
+    SECTION("the prefix would start inside a docstring: it starts after it") {
+        const Cuts c = cutsOf("python", "file:///t/a.py", source, "    handles each item", "    print('done')");
+        CHECK(c.linePrefix.starts_with("    handles each item\n"));
+        CHECK(c.prefix.starts_with("    data = load("));
+    }
+    SECTION("the suffix would end inside a dict in the function below: it ends before that function") {
+        const Cuts c = cutsOf("python", "file:///t/a.py", source, "def main():", "        'one': 1,");
+        CHECK(c.lineSuffix.ends_with("    return {\n        'one': 1,"));
+        CHECK(c.suffix == "\n    report(result)\n    print('done')\n    return result\n\n");
+        CHECK(c.lineSuffix.starts_with(c.suffix));
+    }
+    SECTION("a long function above is not dropped: the prefix starts at the statement after the split one") {
+        std::string longer = source;
+        std::string body;
+        for (int i = 0; i < 30; ++i) body += "    step_" + std::to_string(i) + " = total + " + std::to_string(i) + "\n";
+        longer.insert(longer.find("    return total\n"), body);
+        const Cuts c = cutsOf("python", "file:///t/a.py", longer, "        scale=2,", "    print('done')");
+        CHECK(c.linePrefix.starts_with("        scale=2,\n    )\n"));
+        CHECK(c.prefix.starts_with("    step_0 = total + 0\n"));
+    }
+}
+
+TEST_CASE("window edges, C++: a block comment, a call in the cursor's own function, a class below") {
+    const std::string source =
+        "#include <vector>\n"
+        "\n"
+        "/* Widths of the columns,\n"
+        "   measured in characters,\n"
+        "   before any padding. */\n"
+        "static const int kWidths[] = {4, 8, 16};\n"
+        "\n"
+        "int area(int w, int h) {\n"
+        "    int total = compute(w,\n"
+        "                        h,\n"
+        "                        kWidths[0]);\n"
+        "    if (total > 0) {\n"
+        "        log(total);\n"
+        "    }\n"
+        "    return <|cursor|>;\n"
+        "}\n"
+        "\n"
+        "int perimeter(int w, int h) {\n"
+        "    return 2 * (w + h);\n"
+        "}\n"
+        "\n"
+        "class Shape {\n"
+        "public:\n"
+        "    virtual int sides() const = 0;\n"
+        "};\n";
+    SECTION("inside a block comment above") {
+        const Cuts c = cutsOf("cpp", "file:///t/a.cpp", source, "   measured in characters,", "int perimeter");
+        CHECK(c.linePrefix.starts_with("   measured in characters,\n"));
+        CHECK(c.prefix.starts_with("static const int kWidths[]"));
+    }
+    SECTION("inside a call in the function the cursor is in: the statement goes, the function is cut") {
+        const Cuts c = cutsOf("cpp", "file:///t/a.cpp", source, "                        kWidths[0]);", "int perimeter");
+        INFO(c);
+        CHECK(c.linePrefix.starts_with("                        kWidths[0]);\n"));
+        CHECK(c.prefix.starts_with("    if (total > 0) {\n"));
+    }
+    SECTION("inside a class below: the suffix ends before it") {
+        const Cuts c = cutsOf("cpp", "file:///t/a.cpp", source, "int area", "public:");
+        CHECK(c.lineSuffix.ends_with("class Shape {\npublic:"));
+        CHECK(c.suffix == ";\n}\n\nint perimeter(int w, int h) {\n    return 2 * (w + h);\n}\n");
+    }
+}
+
+TEST_CASE("window edges, JavaScript and TypeScript: template literals, objects, interfaces, a long array") {
+    SECTION("JavaScript: a template literal above, an object below") {
+        const std::string source =
+            "const header = `Report\n"
+            "  generated for ${user}\n"
+            "  at ${time}`;\n"
+            "\n"
+            "function render(rows) {\n"
+            "  const out = [];\n"
+            "  for (const row of rows) {\n"
+            "    out.push(<|cursor|>);\n"
+            "  }\n"
+            "  return out;\n"
+            "}\n"
+            "\n"
+            "const styles = {\n"
+            "  color: \"red\",\n"
+            "  margin: 4,\n"
+            "};\n";
+        const Cuts c = cutsOf("javascript", "file:///t/a.js", source, "  generated for ${user}", "  color: \"red\",");
+        CHECK(c.linePrefix.starts_with("  generated for ${user}\n"));
+        CHECK(c.prefix.starts_with("\nfunction render(rows) {\n"));
+        CHECK(c.lineSuffix.ends_with("const styles = {\n  color: \"red\","));
+        CHECK(c.suffix == ");\n  }\n  return out;\n}\n");
+    }
+    SECTION("TypeScript: an interface above") {
+        const std::string source =
+            "interface Options {\n"
+            "  verbose: boolean;\n"
+            "  depth: number;\n"
+            "}\n"
+            "\n"
+            "export function run(opts: Options): number {\n"
+            "  const start = Date.now();\n"
+            "  if (opts.verbose) console.log(start);\n"
+            "  return <|cursor|>;\n"
+            "}\n";
+        const Cuts c = cutsOf("typescript", "file:///t/a.ts", source, "  depth: number;", "}");
+        CHECK(c.linePrefix.starts_with("  depth: number;\n}\n"));
+        CHECK(c.prefix.starts_with("\nexport function run("));
+    }
+    SECTION("JavaScript: a long array is cut between its elements, not inside one") {
+        std::string source = "const rows = [\n";
+        for (int i = 0; i < 40; ++i)
+            source += "  { id: " + std::to_string(i) + ",\n    name: \"row " + std::to_string(i) + "\" },\n";
+        source += "];\n\nfunction first() {\n  return rows[<|cursor|>];\n}\n";
+        const Cuts c = cutsOf("javascript", "file:///t/a.js", source, "    name: \"row 20\" },", "}");
+        CHECK(c.linePrefix.starts_with("    name: \"row 20\" },\n"));
+        CHECK(c.prefix.starts_with("  { id: 21,\n"));
+    }
+}
+
+TEST_CASE("window edges: never cut a droppable construct, only shrink the window, move monotonically") {
+    // Checked against every node of the tree (not the descent the implementation
+    // makes): after the move no node that ends above the cursor line straddles the
+    // prefix's start with at most maxDrop bytes of it in the window; likewise below.
+    std::string big;
+    for (int i = 0; i < 12; ++i)
+        big += "def f" + std::to_string(i) + "(x):\n    \"\"\"Doc\n    string.\"\"\"\n    return combine(\n        x,\n"
+               "        [1, 2,\n         3],\n    )\n\n";
+    std::string js;
+    for (int i = 0; i < 12; ++i)
+        js += "export const v" + std::to_string(i) + " = {\n  a: `x\n  y`,\n  b: [1,\n    2],\n};\n/* c\n d */\n";
+    std::string cpp = "namespace app {\n";
+    for (int i = 0; i < 10; ++i)
+        cpp += "/* Widget\n   " + std::to_string(i) + " */\nclass W" + std::to_string(i) +
+               " {\npublic:\n    int grow(int a) {\n        return call(a,\n                    " + std::to_string(i) +
+               ");\n    }\n};\n";
+    cpp += "}\n";
+    const std::vector<std::tuple<std::string, std::string, std::string>> files = {
+        {"python", "file:///t/p.py", big},
+        {"javascript", "file:///t/j.js", js},
+        {"cpp", "file:///t/c.cpp", cpp},
+    };
+    for (const auto& [languageId, uri, source] : files) {
+        INFO(uri);
+        Document doc(uri, languageId, 1, source);
+        const SyntaxTree& tree = *doc.parsedSyntax();
+        const Text& text = doc.text();
+        std::vector<std::pair<uint32_t, uint32_t>> nodes;  // every node's [start, end)
+        std::vector<TSNode> stack{tree.root()};
+        while (!stack.empty()) {
+            const TSNode n = stack.back();
+            stack.pop_back();
+            // (The root holds the cursor whatever it is.)
+            if (!ts_node_eq(n, tree.root())) nodes.emplace_back(ts_node_start_byte(n), ts_node_end_byte(n));
+            for (uint32_t i = 0; i < ts_node_child_count(n); ++i) stack.push_back(ts_node_child(n, i));
+        }
+        for (uint32_t line = 0; line < text.lineCount(); line += 3) {
+            const size_t cursor = text.lineContentEnd(line);
+            const size_t floor = text.lineStart(line), ceiling = text.lineContentEnd(line);
+            for (const size_t maxDrop : {40u, 200u}) {
+                size_t previousStart = 0;
+                for (uint32_t up = line; up-- > 0;) {
+                    const size_t edge = text.lineStart(up);
+                    const size_t start = syntaxPrefixStart(tree, text, cursor, edge, maxDrop);
+                    INFO("cursor line " << line << ", line cut at line " << up << ", maxDrop " << maxDrop);
+                    REQUIRE(edge <= start);
+                    REQUIRE(start <= floor);
+                    REQUIRE(text.lineStart(text.lineOf(start)) == start);
+                    if (up + 1 < line) CHECK(start <= previousStart);  // a bigger window never starts lower
+                    previousStart = start;
+                    for (const auto& [s, e] : nodes)
+                        if (s < start && start < e && e <= floor) CHECK(e - start > maxDrop);
+                }
+                size_t previousEnd = text.size();
+                for (uint32_t down = line + 1; down < text.lineCount(); ++down) {
+                    const size_t edge = text.lineContentEnd(down);
+                    const size_t end = syntaxSuffixEnd(tree, text, cursor, edge, maxDrop);
+                    INFO("cursor line " << line << ", line cut at line " << down << ", maxDrop " << maxDrop);
+                    REQUIRE(ceiling <= end);
+                    REQUIRE(end <= edge);
+                    REQUIRE(text.lineContentEnd(text.lineOf(end)) == end);
+                    if (down > line + 1) CHECK(end >= previousEnd);
+                    previousEnd = end;
+                    for (const auto& [s, e] : nodes)
+                        if (s < end && end < e && s > ceiling) CHECK(end - s > maxDrop);
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("the full context's windows start and end between definitions, whatever the budget") {
+    std::string source = "import os\n\n";
+    for (int i = 0; i < 200; ++i)
+        source += "def f" + std::to_string(i) + "(x):\n    return combine(\n        x,\n        " + std::to_string(i) +
+                  ",\n    )\n\n";
+    const size_t cursorAt = source.size() / 2;
+    const size_t cursor = source.find("    return combine(", cursorAt) + 11;  // "    return |combine("
+    Workspace ws;
+    ContextSources sources;
+    Document& doc = ws.open("file:///w/many.py", "python", 1, source);
+    size_t previous = std::string::npos;
+    for (size_t total = 2048; total >= 256; total -= 64) {
+        INFO("total " << total);
+        TokenBudget budget = TokenBudget::forTotal(2048);
+        budget.total = total;
+        const CompletionContext c = buildCompletionContext(ws, doc, cursor, sources, budget);
+        const size_t firstCode = c.prefix.find_first_not_of('\n');
+        REQUIRE(firstCode != std::string::npos);
+        CHECK(c.prefix.substr(firstCode).starts_with("def f"));
+        // Past the cursor's own function (cut wherever the budget says), the suffix ends
+        // with a function's last line.
+        INFO("suffix:\n" << c.suffix << "|");
+        if (c.suffix.find("\ndef ") != std::string::npos)
+            CHECK((c.suffix.ends_with("    )") || c.suffix.ends_with("    )\n")));
+        if (total == 2048) CHECK(c.suffix.find("\ndef ") != std::string::npos);
+        CHECK(c.prefix.size() <= previous);
+        previous = c.prefix.size();
+    }
 }

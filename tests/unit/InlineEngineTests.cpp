@@ -501,7 +501,21 @@ TEST_CASE("engine: failed streams are not cached and say why") {
     CHECK(s.model.calls.size() == 2);
 }
 
-TEST_CASE("engine: automatic requests wait out the debounce; newer ones replace them before the model is asked") {
+TEST_CASE("engine: a stream that breaks off offers none of its text as whole, and is not cached") {
+    // A dropped connection or a reply over the size cap ends Truncated: shaping the text
+    // so far would end the suggestion at the word the model was writing.
+    Session s(kSource);
+    auto first = s.ask(kCursor);
+    s.model.token(0, "name.ti");
+    s.model.end(0, StreamUpdate::End::Truncated);
+    REQUIRE(first->done());
+    CHECK(first->last().text.empty());
+    CHECK(first->last().error == "the stream broke off");
+    s.ask(kCursor);
+    CHECK(s.model.calls.size() == 2);
+}
+
+TEST_CASE("engine: automatic requests wait out the debounce, newer ones replace them before the model is asked") {
     Session s(kSource);
     // Teach it a slow backend and a 100 ms typing rhythm.
     auto warm = s.ask(kCursor);
@@ -579,7 +593,7 @@ TEST_CASE("engine: a prefetch is cancelled when the user diverges, and kept whil
     CHECK(s.engine.stats().streamsCancelled == 1);
 }
 
-TEST_CASE("engine: a suggestion shown while streaming is prefetched after once it ends; the budget holds") {
+TEST_CASE("engine: a suggestion shown while streaming is prefetched after once it ends, the budget holds") {
     Session s(kSource, Syntax::PlainText);
     InlineSettings settings;
     settings.prefetchPerMinute = 1;

@@ -1,6 +1,7 @@
 // Pure model-side policy: proxy choice, budgets, which provider serves each feature,
-// and which settings a workspace may not change.
+// which settings a workspace may not change, and what of a provider's words is quoted.
 #include "model/Budget.h"
+#include "model/ProviderErrorText.h"
 #include "model/ProviderSettings.h"
 #include "model/Proxy.h"
 
@@ -99,6 +100,25 @@ TEST_CASE("budget: token-bucket pacing refuses automatic requests and says when 
     CHECK(budget.admit(Priority::Automatic, t0 + 600ms));
 }
 
+TEST_CASE("budget: a dry run says what admit would, and records nothing") {
+    BudgetConfig config;
+    config.requestsPerSecond = 1;
+    config.burst = 1;
+    Budget budget(config);
+    const auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+    CHECK_FALSE(budget.refusalFor(Priority::Automatic, t0));
+    CHECK_FALSE(budget.admit(Priority::Automatic, t0));
+    const auto refused = budget.refusalFor(Priority::Automatic, t0);
+    REQUIRE(refused);
+    CHECK(refused->until == t0 + 1s);
+    // An invoked request counts: automatic ones resume later than the first refusal said.
+    CHECK_FALSE(budget.admit(Priority::Invoked, t0 + 500ms));
+    const auto later = budget.refusalFor(Priority::Automatic, t0 + 500ms);
+    REQUIRE(later);
+    CHECK(later->until == t0 + 1500ms);
+    CHECK(budget.requestsInLastMinute(t0 + 500ms) == 2);  // the dry runs recorded nothing
+}
+
 TEST_CASE("budget: per-minute and per-day requests and tokens, in sliding windows") {
     BudgetConfig config;
     config.requestsPerMinute = 3;
@@ -122,7 +142,37 @@ TEST_CASE("budget: per-minute and per-day requests and tokens, in sliding window
     CHECK_FALSE(budget.admit(Priority::Automatic, t0 + 2min + 24h));
 }
 
-TEST_CASE("one provider serves everything; named providers per feature; hedges") {
+TEST_CASE("budget: a request whose tokens must fit (next edit's tokens per minute)") {
+    BudgetConfig config;
+    config.tokensPerMinute = 1000;
+    Budget budget(config);
+    const auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+    using Check = Budget::TokenCheck;
+    CHECK_FALSE(budget.admit(Priority::Automatic, t0, 600, Check::Fits));
+    auto refused = budget.admit(Priority::Automatic, t0 + 30s, 600, Check::Fits);  // 1200 would not fit
+    REQUIRE(refused);
+    CHECK(refused->limit == BudgetLimit::TokensPerMinute);
+    CHECK(refused->until == t0 + 60s);  // when the first 600 leave the window
+    CHECK_FALSE(budget.admit(Priority::Automatic, t0 + 30s, 400, Check::Fits));  // exactly fits
+    CHECK(budget.tokensInLastMinute(t0 + 59s) == 1000);
+    CHECK_FALSE(budget.admit(Priority::Automatic, t0 + 60s, 600, Check::Fits));  // the first left the window
+    CHECK(budget.tokensInLastMinute(t0 + 60s) == 1000);
+    // More than the whole limit never fits; the default check would have let it go.
+    auto never = budget.admit(Priority::Automatic, t0 + 10min, 1001, Check::Fits);
+    REQUIRE(never);
+    CHECK(never->until == t0 + 11min);
+    CHECK_FALSE(budget.admit(Priority::Automatic, t0 + 10min, 1001));
+
+    // New limits keep what the window holds; 0 is no limit.
+    Budget changing(config);
+    CHECK_FALSE(changing.admit(Priority::Automatic, t0, 900, Check::Fits));
+    changing.configure(BudgetConfig{.tokensPerMinute = 500});
+    CHECK(changing.admit(Priority::Automatic, t0 + 1s, 1, Check::Fits));
+    changing.configure(BudgetConfig{});
+    CHECK_FALSE(changing.admit(Priority::Automatic, t0 + 1s, 1'000'000'000, Check::Fits));
+}
+
+TEST_CASE("one provider serves everything, named providers per feature, hedges") {
     auto one = parseProviderSettings(object(R"({"provider": {"endpoint": "http://127.0.0.1:1"}})"));
     CHECK(one.errors.empty());
     for (const auto& route : one.routes) CHECK(route.provider == "default");
@@ -185,4 +235,29 @@ TEST_CASE("a workspace cannot redirect a keyed provider unless the user trusts w
     LayeredSettings trusted = layerSettings(trusting, workspace);
     CHECK(trusted.effective.at("provider").at("endpoint") == "https://evil.example/v1");
     CHECK(trusted.ignored == std::vector<std::string>{"trustWorkspaceEndpoints"});
+}
+
+TEST_CASE("a provider's error text: its message, and never the API key, whole or cut") {
+    const std::string key = "sk-test-0123456789abcdefghijklmn";
+    CHECK(providerErrorText(R"({"error": {"message": "invalid API key", "type": "x"}})", key) == "invalid API key");
+    CHECK(providerErrorText(R"({"error": "overloaded"})", key) == "overloaded");
+    CHECK(providerErrorText(R"({"message": "try later"})", key) == "try later");
+    CHECK(providerErrorText("Bad Gateway\r\n", key) == "Bad Gateway");
+    // Echoed back, as some providers and proxies do.
+    CHECK(providerErrorText(R"({"error": {"message": "Incorrect API key provided: )" + key + R"(."}})", key) ==
+          "Incorrect API key provided: [redacted].");
+    CHECK(providerErrorText("denied for Bearer " + key + " from 10.0.0.1", key) == "denied for Bearer [redacted] from 10.0.0.1");
+    // A plain-text body is shortened to 200 characters: the key is cut out before that.
+    const std::string body = std::string(180, '.') + "Bearer " + key + " and more";
+    const std::string shown = providerErrorText(body, key);
+    CHECK(shown.size() <= 200);
+    CHECK(shown.find("sk-test-0") == std::string::npos);
+    // Whatever else quotes the provider: a part of the key (8 characters or more), and
+    // the start of one cut off at the end of a shortened text.
+    CHECK(withoutKey("prefix " + key.substr(10, 12) + " suffix", key) == "prefix [redacted] suffix");
+    CHECK(withoutKey("malformed event: {\"auth\": \"Bearer " + key.substr(0, 6), key) ==
+          "malformed event: {\"auth\": \"Bearer [redacted]");
+    CHECK(withoutKey("nothing to see here", key) == "nothing to see here");
+    CHECK(withoutKey("abc key abc", "") == "abc key abc");
+    CHECK(withoutKey("short k3y here and k3y", "k3y") == "short [redacted] here and [redacted]");
 }

@@ -2,13 +2,13 @@
 // language, prompt templates and formats (goldens), the reply reader, rebasing a
 // stored prediction onto typing, the token budget and path globs.
 #include "Golden.h"
+#include "context/ContextSources.h"
 #include "context/EditRegion.h"
 #include "context/NextEditContext.h"
 #include "suggest/NextEditEngine.h"
 #include "suggest/NextEditPrompt.h"
 #include "suggest/RenderTemplate.h"
 #include "suggest/RegionPrediction.h"
-#include "suggest/TokenRateLimit.h"
 #include "workspace/Workspace.h"
 
 #include <catch2/catch.hpp>
@@ -447,31 +447,58 @@ TEST_CASE("rebase: typing part of the suggestion keeps the rest, conflicts drop 
 // ---------------------------------------------------------------------------------------
 // Guardrails
 
-TEST_CASE("token budget: a sliding minute") {
-    TokenRateLimit budget(1000);
-    const TimePoint t0 = std::chrono::steady_clock::now();
-    CHECK(budget.allows(600, t0));
-    budget.spend(600, t0);
-    CHECK_FALSE(budget.allows(600, t0 + 30s));
-    CHECK(budget.allows(400, t0 + 30s));
-    budget.spend(400, t0 + 30s);
-    CHECK(budget.spent(t0 + 59s) == 1000);
-    CHECK(budget.allows(600, t0 + 60s));  // the first spending has left the window
-    CHECK(budget.spent(t0 + 60s) == 400);
-    TokenRateLimit unlimited(0);
-    CHECK(unlimited.allows(1'000'000'000, t0));
+TEST_CASE("next edit off by path: disabledGlobs in gitignore syntax from the workspace folder's root") {
+    ContextSources sources;
+    sources.exclusions.setRoots({"/home/me/app"});
+    auto off = [&](std::string_view patterns, std::string_view uri) {
+        return sources.matches(IgnoreRules::parse(patterns), uri);
+    };
+    CHECK(off("*.md", "file:///home/me/app/notes/todo.md"));  // no '/': a name at any depth
+    CHECK_FALSE(off("*.md", "file:///home/me/app/notes/todo.mdx"));
+    CHECK(off("**/secrets/**", "file:///home/me/app/secrets/key.txt"));
+    CHECK(off("secrets/", "file:///home/me/app/deep/secrets/key.txt"));  // a directory: all inside it
+    CHECK_FALSE(off("secrets/", "file:///home/me/app/secrets"));         // ...but not a file of that name
+    CHECK(off("secrets/*", "file:///home/me/app/secrets/key.txt"));       // an inner '/': from the folder's root
+    CHECK_FALSE(off("secrets/*", "file:///home/me/app/deep/secrets/key.txt"));
+    CHECK(off("secrets/*", "file:///home/me/app/secrets/deep/key.txt"));  // secrets/deep matches: all inside
+    CHECK(off("/docs/*.py", "file:///home/me/app/docs/x.py"));
+    CHECK_FALSE(off("/docs/*.py", "file:///home/me/app/sub/docs/x.py"));
+    CHECK(off("**/*.generated.ts", "file:///home/me/app/src/api/client.generated.ts"));
+    CHECK(off("test_?.py", "file:///home/me/app/t/test_a.py"));
+    CHECK(off("[ab].py", "file:///home/me/app/b.py"));
+    CHECK_FALSE(off("*.lock\n!keep.lock", "file:///home/me/app/keep.lock"));  // negation
+    CHECK(off("*.lock\n!keep.lock", "file:///home/me/app/yarn.lock"));
+    CHECK(off("my notes/", "file:///home/me/app/my%20notes/a.txt"));  // the URI is decoded
+    CHECK(off("elsewhere/src/*.py", "file:///elsewhere/src/a.py"));  // outside every folder: from the filesystem root
+    CHECK_FALSE(off("src/*.py", "file:///elsewhere/src/a.py"));
+    CHECK(off("*.md", "untitled:notes.md"));               // not a file: by its name
+    CHECK_FALSE(off("", "file:///home/me/app/a.py"));
 }
 
-TEST_CASE("path globs for turning next-edit off") {
-    CHECK(pathGlobMatch("*.md", "/home/me/notes/todo.md"));
-    CHECK_FALSE(pathGlobMatch("*.md", "/home/me/notes/todo.mdx"));
-    CHECK(pathGlobMatch("**/secrets/**", "/home/me/app/secrets/key.txt"));
-    CHECK(pathGlobMatch("secrets/*", "/home/me/app/secrets/key.txt"));
-    CHECK_FALSE(pathGlobMatch("secrets/*", "/home/me/app/secrets/deep/key.txt"));
-    CHECK(pathGlobMatch("**/*.generated.ts", "/src/api/client.generated.ts"));
-    CHECK(pathGlobMatch("/home/me/*/x.py", "/home/me/app/x.py"));
-    CHECK_FALSE(pathGlobMatch("/home/me/*/x.py", "/home/me/app/deep/x.py"));
-    CHECK(pathGlobMatch("test_?.py", "/t/test_a.py"));
+TEST_CASE("next edit asks the server's context sources: disabled paths, then exclusions") {
+    Workspace workspace;
+    ContextSources sources;
+    sources.exclusions.setRoots({"/w"});
+    NextEditEngine engine(workspace, nullptr);
+    engine.setExclusions(sources);
+    workspace.open("file:///w/gen/api.py", "python", 1, "x = 1\n");
+    workspace.open("file:///w/src/gen/api.py", "python", 1, "x = 1\n");
+    NextEditSettings settings;
+    settings.disabledGlobs = {"/gen/"};
+    auto skipped = [&](const std::string& uri) {
+        std::string why = "(no answer)";
+        engine.suggest({uri, 0, std::nullopt, false}, nullptr, settings, CancellationToken(),
+                       [&](NextEditSuggestion s) { why = s.skipped; });
+        return why;
+    };
+    CHECK(skipped("file:///w/gen/api.py") == "disabled");
+    CHECK(skipped("file:///w/src/gen/api.py") == "no-model");  // anchored: only the folder's own gen/
+    settings.disabledGlobs = {"gen/"};                          // the setting changed: read again
+    CHECK(skipped("file:///w/src/gen/api.py") == "disabled");
+    settings.disabledGlobs = {};
+    sources.exclusions.setIgnoreFile("/w", Exclusions::IgnoreFile::Flint, "src/\n");
+    CHECK(skipped("file:///w/src/gen/api.py") == "excluded");  // the same predicate as every feature's
+    CHECK(skipped("file:///w/gen/api.py") == "no-model");
 }
 
 TEST_CASE("next-edit context: excluded documents' edits left out, secrets redacted, a region with one flagged") {

@@ -131,7 +131,7 @@ TEST_CASE("a template file: header, body, errors") {
     CHECK_FALSE(parsePromptTemplate("t", "stray\n---\n{{prefix}}{{suffix}}\n", error));
 }
 
-TEST_CASE("native fill-in-the-middle quotes context in comments; none for a language without them") {
+TEST_CASE("native fill-in-the-middle quotes context in comments, none for a language without them") {
     CompletionContext c = sampleContext();
     const ModelRequest r = buildCompletionRequest(c, *findWireFormat("ollama"), 64);
     CHECK(r.prefix.starts_with("# Path: src/order.py\n# def order_total(order):\n"));

@@ -3,9 +3,14 @@
 #include "lsp/ServerContext.h"
 #include "workspace/SyntaxTree.h"
 
+#include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
 
 using namespace flint;
 using namespace flint::lsp;
@@ -240,6 +245,48 @@ TEST_CASE("a request dropped without a reply, or a throwing handler, still gets 
     CHECK(h.sent.empty());  // exactly one answer each
 }
 
+namespace {
+
+// Captures what the server logs while it lives (the unit tests otherwise log nothing).
+struct LogCapture {
+    std::ostringstream text;
+    std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
+    LogCapture() {
+        auto logger = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_st>(text));
+        logger->set_level(spdlog::level::warn);
+        logger->set_pattern("[%l] %v");
+        spdlog::set_default_logger(std::move(logger));
+    }
+    ~LogCapture() { spdlog::set_default_logger(previous); }
+};
+
+} // namespace
+
+TEST_CASE("a throwing handler is logged as an error, not swallowed: requests, notifications, replies from the client") {
+    LogCapture log;
+    Harness h;
+    h.initialize();
+    h.server.context().onRequest("test/throw", [](const json::value&, Reply, CancellationToken) {
+        throw std::runtime_error("request boom");
+    });
+    h.server.context().onNotification("test/notify", [](const json::value&) { throw std::runtime_error("notification boom"); });
+    h.request(2, "test/throw");
+    CHECK(h.errorCode(h.take()) == ErrorCode::InternalError);
+    h.notify("test/notify");
+    h.server.context().request("test/ask", json::object{}, [](const json::value&, const ResponseError*) {
+        throw std::runtime_error("response boom");
+    });
+    const json::value asked = h.take();
+    h.raw(json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", asked.at("id")}, {"result", nullptr}}));
+    const std::string text = log.text.str();
+    INFO(text);
+    CHECK(text.find("[error] test/throw threw: request boom") != std::string::npos);
+    CHECK(text.find("[error] test/notify threw: notification boom") != std::string::npos);
+    CHECK(text.find("[error] response handler threw: response boom") != std::string::npos);
+    h.request(3, "flint/inspect", json::object{});  // and the server goes on serving
+    CHECK(h.take().at("id") == 3);
+}
+
 TEST_CASE("server-to-client requests: workspace/configuration is pulled and its reply routed back") {
     Harness h;
     h.request(1, "initialize", json::object{
@@ -361,4 +408,45 @@ TEST_CASE("flint/status: sent once initialized, and again only when it changes")
     h.notify("workspace/didChangeConfiguration", json::object{{"settings", json::object{{"flint", json::object{}}}}});
     REQUIRE(h.statuses.size() == 3);
     CHECK(h.statuses[2].at("state") == "no-model");
+}
+
+TEST_CASE("a configuration applied again keeps an unchanged hedged route, a changed one replaces it") {
+    boost::asio::io_context loop;  // never run: providers are made, nothing connects
+    std::vector<json::value> sent;
+    LanguageServer server([&](std::string payload) { sent.push_back(json::parse(payload)); },
+                          [](std::function<void()>) {}, &loop);
+    auto settings = [](int hedgeAfterMs, int debounceMs) {
+        return json::object{
+            {"providers", json::object{{"fast", json::object{{"endpoint", "http://127.0.0.1:1"}}},
+                                       {"gpu", json::object{{"endpoint", "http://127.0.0.1:2"}}}}},
+            {"features", json::object{{"inline", json::object{{"provider", "fast"},
+                                                              {"hedge", "gpu"},
+                                                              {"hedgeAfterMs", hedgeAfterMs}}}}},
+            {"inline", json::object{{"debounceMs", debounceMs}}}};
+    };
+    auto configure = [&](json::object flint) {
+        server.onMessage(json::serialize(json::object{
+            {"jsonrpc", "2.0"},
+            {"method", "workspace/didChangeConfiguration"},
+            {"params", json::object{{"settings", json::object{{"flint", std::move(flint)}}}}}}));
+    };
+    server.onMessage(json::serialize(json::object{
+        {"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"},
+        {"params", json::object{{"processId", nullptr}, {"capabilities", json::object{}},
+                                {"initializationOptions", settings(150, 0)}}}}));
+    server.onMessage(R"({"jsonrpc":"2.0","method":"initialized","params":{}})");
+    ServerContext& ctx = server.context();
+    const auto inlineRoute = static_cast<size_t>(ServerContext::Feature::Inline);
+    const std::shared_ptr<Provider> first = ctx.routes[inlineRoute];
+    REQUIRE(first);
+    CHECK(first->hedges(*ctx.providers.at("fast"), *ctx.providers.at("gpu"), std::chrono::milliseconds(150)));
+
+    configure(settings(150, 5));  // another section changed: the providers and the hedge did not
+    CHECK(ctx.routes[inlineRoute] == first);
+
+    configure(settings(300, 5));  // the hedge's delay changed: a new route
+    REQUIRE(ctx.routes[inlineRoute]);
+    CHECK(ctx.routes[inlineRoute] != first);
+    CHECK(ctx.routes[inlineRoute]->hedges(*ctx.providers.at("fast"), *ctx.providers.at("gpu"),
+                                          std::chrono::milliseconds(300)));
 }

@@ -4,6 +4,7 @@
 // ShapingGoldenTests.cpp.
 #include "context/CompletionContext.h"
 #include "suggest/Shaping.h"
+#include "suggest/ShapingSyntax.h"
 #include "workspace/Document.h"
 
 #include <catch2/catch.hpp>
@@ -409,5 +410,44 @@ TEST_CASE("shaping streams only grow: every partial extends the last, the final 
                 chunks.push_back(std::uniform_int_distribution<size_t>(1, 12)(random));
             agrees(streamed(c, sample.reply, chunks, sample.chat));
         }
+    }
+}
+
+TEST_CASE("shaping's re-parsed window starts at the top-level item holding the cursor") {
+    auto startOf = [](const std::string& text, const std::string& marker) { return text.find(marker); };
+    SECTION("python: the class, not the file's start") {
+        const std::string text = "import os\n\nclass A:\n    def f(self):\n        return 1\n\n"
+                                 "class B:\n    def g(self):\n        x = 1\n        return x\n";
+        Document doc("file:///w.py", "python", 1, text);
+        const size_t cursor = text.find("x = 1") + 5;
+        SuggestionParser parser(doc, cursor);
+        CHECK(parser.windowStart() == startOf(text, "class B"));
+        // The verdicts stay what they are: a clean line is clean, a broken one is not.
+        CHECK(parser.check("\n        y = x * 2").clean);
+        CHECK_FALSE(parser.check("\n        y = = 2").clean);
+    }
+    SECTION("cpp: the function inside the namespace, not the namespace") {
+        const std::string text = "#include <string>\n\nnamespace app {\n\nint one() { return 1; }\n\n"
+                                 "int two() {\n    int x = 1;\n    return x;\n}\n\n} // namespace app\n";
+        Document doc("file:///w.cpp", "cpp", 1, text);
+        const size_t cursor = text.find("int x = 1;") + 10;
+        SuggestionParser parser(doc, cursor);
+        CHECK(parser.windowStart() == startOf(text, "int two"));
+        CHECK(parser.check("\n    x += 2;").clean);
+        CHECK_FALSE(parser.check("\n    x += ;").clean);
+    }
+    SECTION("cpp: a cursor right after the namespace's opening brace starts past the brace") {
+        const std::string text = "namespace app {\nint one() { return 1; }\n}\n";
+        Document doc("file:///w.cpp", "cpp", 1, text);
+        SuggestionParser parser(doc, text.find('{') + 1);
+        CHECK(parser.windowStart() == text.find('{') + 1);
+    }
+    SECTION("rust: the item inside the module") {
+        const std::string text = "mod shapes {\n    fn one() -> i32 { 1 }\n\n    fn two() -> i32 {\n        let x = 1;\n"
+                                 "        x\n    }\n}\n";
+        Document doc("file:///w.rs", "rust", 1, text);
+        SuggestionParser parser(doc, text.find("let x = 1;") + 10);
+        CHECK(parser.windowStart() == startOf(text, "fn two"));
+        CHECK(parser.check("\n        let y = x;").clean);
     }
 }

@@ -1,6 +1,7 @@
 // The statistics module (stats/): sliding-window quantiles, provider figures from
 // typed events, the degraded judgement with its probe, the Prometheus rendering,
 // and what a slow model changes in inline completion's settings.
+#include "stats/FeatureStats.h"
 #include "stats/Metrics.h"
 #include "stats/SampleWindow.h"
 #include "stats/ServingStats.h"
@@ -118,7 +119,7 @@ TEST_CASE("serving stats: errors by kind, refusals and the rate limit") {
     CHECK_FALSE(stats.provider("p")->rateLimitedUntil);  // it answered
 }
 
-TEST_CASE("serving stats: slow first tokens raise the quantiles and make the provider degraded; a probe clears it") {
+TEST_CASE("serving stats: slow first tokens raise the quantiles and make the provider degraded, a probe clears it") {
     ServingStats stats;
     stats.configure({.ttftThreshold = 500ms, .recentSamples = 5, .minSamples = 3, .probeAfter = 10s});
     auto now = std::chrono::steady_clock::now();
@@ -147,7 +148,7 @@ TEST_CASE("serving stats: slow first tokens raise the quantiles and make the pro
     CHECK(stats.degradedReason("p").empty());
 }
 
-TEST_CASE("serving stats: a first-token timeout counts as a slow first token; adaptive off judges nothing") {
+TEST_CASE("serving stats: a first-token timeout counts as a slow first token, adaptive off judges nothing") {
     ServingStats stats;
     stats.configure({.ttftThreshold = 500ms, .recentSamples = 3, .minSamples = 3});
     const auto now = std::chrono::steady_clock::now();
@@ -177,7 +178,9 @@ TEST_CASE("metrics: Prometheus text with help, type, labels, summaries and escap
     inlineStats.shown = 4;
     inlineStats.accepted = 1;
     inlineStats.addedMs.add(0.5);
-    const std::string text = prometheusText(collectMetrics(stats, {{"inline", &inlineStats, "p"}}));
+    const std::string text = prometheusText(collectMetrics(
+        stats, {{.feature = "inline", .provider = "p", .stats = &inlineStats,
+                 .outcomes = {{"shown", inlineStats.shown}, {"accepted", inlineStats.accepted}}}}));
     CHECK(text.find("# TYPE flint_provider_requests_total counter\n") != std::string::npos);
     CHECK(text.find("flint_provider_requests_total{provider=\"p\"} 1\n") != std::string::npos);
     CHECK(text.find("flint_provider_requests_total{provider=\"we\\\"ird\"} 1\n") != std::string::npos);
@@ -191,6 +194,95 @@ TEST_CASE("metrics: Prometheus text with help, type, labels, summaries and escap
     // An empty window has no quantile lines, but its count and sum.
     CHECK(text.find("flint_feature_time_to_first_token_seconds_count{feature=\"inline\"} 0\n") != std::string::npos);
     CHECK(text.find("flint_feature_time_to_first_token_seconds{feature=\"inline\",quantile") == std::string::npos);
+}
+
+TEST_CASE("metrics: every feature's common figures, outcomes and own counters, one family per name") {
+    ServingStats stats;
+    FeatureStats nextEdit, actions;
+    nextEdit.requests = 7;
+    nextEdit.errors["http-5xx"] = 2;
+    nextEdit.tokensPerSecond.add(800);
+    actions.requestsCancelled = 1;
+    const std::vector<Metric> metrics = collectMetrics(
+        stats, {{.feature = "nextEdit", .stats = &nextEdit, .outcomes = {{"shown", 3}, {"rejected", 2}},
+                 .counters = {{"flint_feature_skipped_total", "Skipped.", "reason", {{"budget", 5}, {"disabled", 1}}}}},
+                {.feature = "actions", .stats = &actions, .outcomes = {{"applied", 1}},
+                 .counters = {{"flint_feature_skipped_total", "Skipped.", "reason", {{"no-model", 2}}},
+                              {"flint_feature_refused_total", "Refused.", "reason", {{"syntax-error", 1}}}}},
+                {.feature = "off"}});  // no figures: no points
+    const std::string text = prometheusText(metrics);
+    CHECK(text.find("flint_feature_requests_total{feature=\"nextEdit\"} 7\n") != std::string::npos);
+    CHECK(text.find("flint_feature_requests_total{feature=\"actions\"} 0\n") != std::string::npos);
+    CHECK(text.find("feature=\"off\"") == std::string::npos);
+    CHECK(text.find("flint_feature_errors_total{feature=\"nextEdit\",kind=\"http-5xx\"} 2\n") != std::string::npos);
+    CHECK(text.find("flint_feature_requests_cancelled_total{feature=\"actions\"} 1\n") != std::string::npos);
+    CHECK(text.find("flint_feature_tokens_per_second{feature=\"nextEdit\",quantile=\"0.9\"} 800\n") != std::string::npos);
+    CHECK(text.find("flint_feature_suggestions_total{feature=\"nextEdit\",outcome=\"rejected\"} 2\n") != std::string::npos);
+    CHECK(text.find("flint_feature_suggestions_total{feature=\"actions\",outcome=\"applied\"} 1\n") != std::string::npos);
+    CHECK(text.find("flint_feature_skipped_total{feature=\"nextEdit\",reason=\"budget\"} 5\n") != std::string::npos);
+    CHECK(text.find("flint_feature_skipped_total{feature=\"actions\",reason=\"no-model\"} 2\n") != std::string::npos);
+    CHECK(text.find("flint_feature_refused_total{feature=\"actions\",reason=\"syntax-error\"} 1\n") != std::string::npos);
+    // Two features' counters of one name are one family: declared once.
+    size_t declared = 0;
+    for (size_t at = 0; (at = text.find("# TYPE flint_feature_skipped_total counter", at)) != std::string::npos; ++at) ++declared;
+    CHECK(declared == 1);
+}
+
+TEST_CASE("stream meter: time to first token, decode rate, failures by kind, cancellations once") {
+    const auto t0 = std::chrono::steady_clock::now();
+    FeatureStats stats;
+    auto text = [](std::string t) {
+        StreamUpdate u;
+        u.text = std::move(t);
+        return u;
+    };
+    auto end = [](StreamUpdate::End how, int status = 200) {
+        StreamUpdate u;
+        u.end = how;
+        u.status = status;
+        return u;
+    };
+    StreamMeter clean(t0);
+    CHECK_FALSE(clean.update(stats, StreamUpdate{}, t0 + 10ms));  // a model name, no text yet
+    CHECK(clean.update(stats, text("a"), t0 + 100ms));            // the first text
+    CHECK_FALSE(clean.update(stats, text("b"), t0 + 150ms));
+    CHECK_FALSE(clean.update(stats, text("c"), t0 + 200ms));
+    clean.update(stats, end(StreamUpdate::End::Stop), t0 + 200ms);
+    CHECK(clean.ended());
+    CHECK(*stats.timeToFirstTokenMs.quantile(0.5) == Approx(100));
+    CHECK(*stats.tokensPerSecond.quantile(0.5) == Approx(20));  // two events after the first in 0.1 s
+    clean.cancelled(stats);                                      // after its end: nothing
+    CHECK(stats.streamsCancelled == 0);
+
+    StreamMeter failed(t0);
+    failed.update(stats, end(StreamUpdate::End::Error, 503), t0 + 5ms);
+    StreamMeter slow(t0);
+    StreamUpdate timeout = end(StreamUpdate::End::Error, 0);
+    timeout.timedOut = true;
+    slow.update(stats, timeout, t0 + 5s);
+    StreamMeter refused(t0);
+    StreamUpdate budget = end(StreamUpdate::End::Error, 0);
+    budget.refused = StreamUpdate::Refusal::Budget;
+    refused.update(stats, budget, t0);
+    StreamMeter broken(t0);
+    broken.update(stats, text("x"), t0 + 1ms);
+    broken.update(stats, end(StreamUpdate::End::Truncated), t0 + 2ms);
+    CHECK(stats.errors == std::map<std::string, uint64_t>{
+                              {"http-5xx", 1}, {"timeout", 1}, {"refused-budget", 1}, {"truncated", 1}});
+    CHECK(stats.tokensPerSecond.size() == 1);  // failures give no rate
+
+    StreamMeter closed(t0);
+    closed.update(stats, text("x"), t0 + 1ms);
+    closed.cancelled(stats);
+    closed.cancelled(stats);
+    CHECK(stats.streamsCancelled == 1);
+    StreamMeter done(t0);
+    done.update(stats, text("x"), t0 + 1ms);
+    done.update(stats, text("y"), t0 + 11ms);
+    done.complete(stats, t0 + 11ms);  // closed with all it needed: a clean end, with its rate
+    done.cancelled(stats);
+    CHECK(stats.streamsCancelled == 1);
+    CHECK(stats.tokensPerSecond.size() == 2);
 }
 
 TEST_CASE("inline settings under a slow model: single-line, the short token cap, no prefetch, a debounce floor") {

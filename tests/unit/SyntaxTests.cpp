@@ -309,3 +309,19 @@ TEST_CASE("Document::parsedSyntax finishes a pending parse") {
     CHECK_FALSE(doc.parsePending());
     CHECK(compareTrees(tree->root(), SyntaxTree(*doc.language(), doc.text().str()).root()) == "");
 }
+
+TEST_CASE("a background full parse gives up once told to (the server's exit never waits for it)") {
+    const Language* python = LanguageRegistry::get().forLanguageId("python");
+    REQUIRE(python);
+    std::string text;
+    for (int i = 0; i < 2000; ++i) text += "def f" + std::to_string(i) + "(x):\n    return x + " + std::to_string(i) + "\n";
+    std::atomic<bool> abandon{false};
+    const auto whole = SyntaxTree::parseUnless(*python, text, abandon);
+    REQUIRE(whole);
+    CHECK(whole->upToDate());
+    CHECK_FALSE(whole->hasErrors());
+    CHECK(whole->definitions(text).size() == 2000);
+
+    abandon = true;
+    CHECK(SyntaxTree::parseUnless(*python, text, abandon) == nullptr);
+}

@@ -113,7 +113,7 @@ TEST_CASE("the scanner indexes source files and skips ignored, secret, large and
     }
 }
 
-TEST_CASE("the scanner stops at the file limit; a new scan gets a new number") {
+TEST_CASE("the scanner stops at the file limit, a new scan gets a new number") {
     TempTree tree;
     for (int i = 0; i < 30; ++i) tree.write("m" + std::to_string(i) + ".py", "def f" + std::to_string(i) + "():\n    pass\n");
     Collector collector;

@@ -16,3 +16,8 @@
   (co_yield_statement)
   (declaration_list)
 ] @unit
+
+; The items of these bodies parse as they would at the top of a file: the window that
+; shaping re-parses may start at the item holding the cursor instead of at the block.
+(namespace_definition body: (declaration_list) @toplevel)
+(linkage_specification body: (declaration_list) @toplevel)

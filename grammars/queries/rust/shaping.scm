@@ -25,3 +25,7 @@
 ] @unit
 
 (line_comment) @singleline
+
+; The items of a module body parse as they would at the top of a file: the window that
+; shaping re-parses may start at the item holding the cursor instead of at the module.
+(mod_item body: (declaration_list) @toplevel)

@@ -3,6 +3,7 @@
 // incremental didChange content changes.
 //
 //   const text = pythonFile(5000, 3);                 // 5,000 lines, names unique to file 3
+//                                                     // (also cppFile, javascriptFile, goFile, rustFile)
 //   const typist = new Typist(text);                  // types in the middle of the file
 //   const { range, text: inserted } = typist.next();  // one keystroke's content change
 
@@ -54,6 +55,78 @@ export function cppFile(lines, variant = 0) {
     );
   }
   return out.join("\n") + "\n} // namespace app\n";
+}
+
+export function javascriptFile(lines, variant = 0) {
+  const out = ['import { readFile } from "node:fs/promises";', ""];
+  for (let n = 0; out.length < lines; ++n) {
+    const name = `Widget${variant * 100000 + n}`;
+    out.push(
+      `export class ${name} {`,
+      "  constructor(size) {",
+      "    this.size = size;",
+      "    this.items = [];",
+      "  }",
+      "",
+      "  grow(amount) {",
+      "    if (amount > 0) this.size += amount;",
+      "    return this.size;",
+      "  }",
+      "}",
+      "",
+    );
+  }
+  return out.join("\n") + "\n";
+}
+
+export function goFile(lines, variant = 0) {
+  const out = ["package app", "", 'import "fmt"', ""];
+  for (let n = 0; out.length < lines; ++n) {
+    const name = `Widget${variant * 100000 + n}`;
+    out.push(
+      `type ${name} struct {`,
+      "\tsize  int",
+      "\titems []int",
+      "}",
+      "",
+      `func (w *${name}) Grow(amount int) int {`,
+      "\tif amount > 0 {",
+      "\t\tw.size += amount",
+      "\t}",
+      "\treturn w.size",
+      "}",
+      "",
+      `func (w *${name}) Describe() string {`,
+      '\treturn fmt.Sprintf("widget %d", w.size)',
+      "}",
+      "",
+    );
+  }
+  return out.join("\n") + "\n";
+}
+
+export function rustFile(lines, variant = 0) {
+  const out = ["use std::fmt;", ""];
+  for (let n = 0; out.length < lines; ++n) {
+    const name = `Widget${variant * 100000 + n}`;
+    out.push(
+      `pub struct ${name} {`,
+      "    size: i64,",
+      "    items: Vec<i64>,",
+      "}",
+      "",
+      `impl ${name} {`,
+      "    pub fn grow(&mut self, amount: i64) -> i64 {",
+      "        if amount > 0 {",
+      "            self.size += amount;",
+      "        }",
+      "        self.size",
+      "    }",
+      "}",
+      "",
+    );
+  }
+  return out.join("\n") + "\n";
 }
 
 /** The first line at or after the middle of `text` equal to `content`. */

@@ -55,9 +55,10 @@
        (default-directory workdir)
        (endpoint (format "http://127.0.0.1:%s/v1" (getenv "FLINT_MODEL_PORT")))
        (contact `(,(getenv "FLINT_LSP") "--stdio" "--log-file" ,(concat workdir "flint.log")
-                  "--log-level" "debug"
+                  "--log-level" "trace"
                   :initializationOptions
-                  (:provider (:kind "openai-chat" :endpoint ,endpoint :model "scripted"))))
+                  (:provider (:kind "openai-chat" :endpoint ,endpoint :model "scripted"
+                              :apiKeyEnv "FLINT_API_KEY"))))
        (eglot-sync-connect 15)
        server)
   (find-file (concat workdir "greet.py"))

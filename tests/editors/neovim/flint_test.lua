@@ -33,11 +33,11 @@ local exited_with
 
 local client_id = vim.lsp.start_client({
   name = "flint",
-  cmd = { os.getenv("FLINT_LSP"), "--stdio", "--log-file", workdir .. "/flint.log", "--log-level", "debug" },
+  cmd = { os.getenv("FLINT_LSP"), "--stdio", "--log-file", workdir .. "/flint.log", "--log-level", "trace" },
   root_dir = workdir,
   init_options = {
     provider = { kind = "openai-chat", endpoint = "http://127.0.0.1:" .. os.getenv("FLINT_MODEL_PORT") .. "/v1",
-                 model = "scripted" },
+                 model = "scripted", apiKeyEnv = "FLINT_API_KEY" },
   },
   handlers = {
     ["flint/status"] = function(_, params) table.insert(statuses, params) end,
