@@ -14,6 +14,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 # Boost 1.81 only: Debian's unversioned libboost-*-dev is 1.74 and has no Boost.JSON.
 packages=(
   build-essential cmake ninja-build ccache git pkg-config
+  clang-14 libclang-rt-14-dev  # the sanitizer build and its libFuzzer harnesses (scripts/test.sh, scripts/fuzz.sh)
   libboost1.81-dev libboost-json1.81-dev libboost-filesystem1.81-dev
   libboost-system1.81-dev libboost-url1.81-dev
   libssl-dev libspdlog-dev libfmt-dev catch2

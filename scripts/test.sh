@@ -31,9 +31,18 @@ if [ "${1:-}" != "--no-e2e" ]; then
   bash tests/e2e/run.sh build/server/flint-lsp
 fi
 
-echo "== build (ASan + UBSan)"
-[ -f build-asan/build.ninja ] || cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLINT_SANITIZE=ON
+echo "== build (ASan + UBSan, clang, with the fuzz harnesses)"
+# One sanitizer tree serves the ctest run and the libFuzzer harnesses (tests/fuzz),
+# so it is built with clang. A tree configured otherwise (GCC, before the harnesses)
+# is configured afresh.
+if [ ! -f build-asan/build.ninja ] || ! grep -q '^FLINT_FUZZ:BOOL=ON' build-asan/CMakeCache.txt; then
+  cmake --fresh -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLINT_SANITIZE=ON -DFLINT_FUZZ=ON \
+    -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14
+fi
 cmake --build build-asan
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== fuzzing, short (FLINT_FUZZ_SECONDS per harness; long runs: scripts/fuzz.sh --seconds N)"
+bash scripts/fuzz.sh --build build-asan

@@ -1,5 +1,7 @@
 #include "lsp/Framing.h"
 
+#include "support/Utf8.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -24,10 +26,10 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// Position of a line starting with "Content-Length:" (any case), or npos.
+// Position of the first "Content-Length:" (any case), or npos. Not only at a line
+// start: a message's header follows the previous body directly, with no line break.
 size_t findHeaderStart(std::string_view s) {
     for (size_t i = 0; i + kLengthHeader.size() < s.size(); ++i) {
-        if (i > 0 && s[i - 1] != '\n') continue;
         if (equalsIgnoreCase(s.substr(i, kLengthHeader.size()), kLengthHeader) &&
             s[i + kLengthHeader.size()] == ':')
             return i;
@@ -53,7 +55,8 @@ void MessageReader::parseHeader(std::string_view header, std::vector<Event>& out
         header = eol == std::string_view::npos ? std::string_view() : header.substr(eol + 2);
         const size_t colon = line.find(':');
         if (colon == std::string_view::npos) {
-            out.push_back({Event::Kind::Error, "malformed header line: " + std::string(line.substr(0, 80))});
+            // Quoted into a JSON-RPC error: the bytes may be anything, the message must be UTF-8.
+            out.push_back({Event::Kind::Error, "malformed header line: " + utf8Excerpt(line, 80)});
             state_ = State::Header;
             return;
         }
@@ -100,8 +103,10 @@ void MessageReader::feed(std::string_view bytes, std::vector<Event>& out) {
             // The terminator may straddle two reads: search from a little before the new bytes.
             const size_t before = buffer_.size();
             const size_t end = (buffer_.append(bytes), buffer_.find(kHeaderEnd, before >= 3 ? before - 3 : 0));
-            if (end == std::string::npos) {
-                if (buffer_.size() > limits_.maxHeaderBytes) {
+            if (end == std::string::npos || end > limits_.maxHeaderBytes) {
+                // Too long is decided on the block's length alone (its end found beyond the
+                // limit, or not within it), never on how much of it one read brought.
+                if (end != std::string::npos || buffer_.size() >= limits_.maxHeaderBytes + kHeaderEnd.size()) {
                     out.push_back({Event::Kind::Error, "header block too long"});
                     buffer_.erase(0, 1);  // make progress past this header's start
                     return resync(out);
@@ -146,8 +151,8 @@ void MessageReader::resync(std::vector<Event>& out) {
     const size_t start = findHeaderStart(buffer_);
     if (start == std::string::npos) {
         // Keep just enough to recognise a header split across reads.
-        if (buffer_.size() > kLengthHeader.size() + 1)
-            buffer_.erase(0, buffer_.size() - kLengthHeader.size() - 1);
+        if (buffer_.size() > kLengthHeader.size())
+            buffer_.erase(0, buffer_.size() - kLengthHeader.size());
         return;
     }
     std::string rest = buffer_.substr(start);

@@ -11,8 +11,11 @@
 // Recovery: a header block without a usable Content-Length is reported and dropped.
 // A body larger than maxContentLength is reported and skipped byte by byte without
 // being stored; a Content-Length too absurd to be a real message (over skipLimit)
-// means the stream is out of step, so the reader drops bytes until the next line
-// that starts with "Content-Length:".
+// means the stream is out of step, so the reader drops bytes until the next
+// "Content-Length:" (anywhere: a header follows the previous body directly); so does
+// a header block longer than maxHeaderBytes. Events never depend on how the bytes were
+// split into reads, and error texts are UTF-8 whatever the bytes were
+// (tests/fuzz/framing.cpp checks both).
 
 #include <cstddef>
 #include <string>

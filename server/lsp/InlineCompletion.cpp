@@ -91,10 +91,12 @@ Settings readSettings(const json::value* section, std::string& error) {
         if (section && !section->is_null()) error = "flint.inline: expected an object";
         return s;
     }
-    auto number = [&](std::string_view key, double low, double high = 1e9) -> std::optional<double> {
+    // Bounded above too: the value becomes a duration or a count, and a number past
+    // what those hold (1e300) would not convert.
+    auto number = [&](std::string_view key, double low, double high) -> std::optional<double> {
         const json::value* v = o->if_contains(key);
         if (!v) return std::nullopt;
-        if (!v->is_number() || v->to_number<double>() < low || v->to_number<double>() > high) {
+        if (!v->is_number() || !(v->to_number<double>() >= low && v->to_number<double>() <= high)) {
             error = "flint.inline." + std::string(key) + ": expected a number from " + std::to_string(int(low)) +
                     " to " + std::to_string(int64_t(high));
             return std::nullopt;
@@ -113,13 +115,13 @@ Settings readSettings(const json::value* section, std::string& error) {
     using Ms = std::chrono::duration<double, std::milli>;
     using D = AdaptiveDebounce::Duration;
     if (const json::value* d = o->if_contains("debounceMs"); d && !(d->is_string() && d->as_string() == "auto")) {
-        if (auto ms = number("debounceMs", 0)) s.engine.debounce.fixed = std::chrono::duration_cast<D>(Ms(*ms));
+        if (auto ms = number("debounceMs", 0, 60000)) s.engine.debounce.fixed = std::chrono::duration_cast<D>(Ms(*ms));
         else if (!d->is_number()) error = "flint.inline.debounceMs: expected \"auto\" or a number of milliseconds";
     }
-    if (auto ms = number("debounceMaxMs", 0)) s.engine.debounce.ceiling = std::chrono::duration_cast<D>(Ms(*ms));
+    if (auto ms = number("debounceMaxMs", 0, 60000)) s.engine.debounce.ceiling = std::chrono::duration_cast<D>(Ms(*ms));
     if (auto on = boolean("prefetch")) s.engine.prefetch = *on;
-    if (auto n = number("prefetchPerMinute", 0)) s.engine.prefetchPerMinute = static_cast<int>(*n);
-    if (auto n = number("cacheEntries", 1)) s.engine.cacheEntries = static_cast<size_t>(*n);
+    if (auto n = number("prefetchPerMinute", 0, 100000)) s.engine.prefetchPerMinute = static_cast<int>(*n);
+    if (auto n = number("cacheEntries", 1, 1000000)) s.engine.cacheEntries = static_cast<size_t>(*n);
     if (auto n = number("maxTokensSingleLine", 1, 100000)) s.engine.maxTokensSingleLine = static_cast<int>(*n);
     if (auto n = number("maxTokensMultiLine", 1, 100000)) s.engine.maxTokensMultiLine = static_cast<int>(*n);
     if (auto on = boolean("multiLine")) s.engine.multiLine = *on;

@@ -221,7 +221,8 @@ struct Observatory : std::enable_shared_from_this<Observatory> {
             auto seen = observed.find(name);
             if (seen != observed.end() && seen->second.lock() == provider) continue;
             observed[name] = provider;
-            provider->observe([weak = weak_from_this(), name](const ProviderEvent& event) {
+            // `name = name`: clang 14 (the sanitizer build) cannot capture a structured binding.
+            provider->observe([weak = weak_from_this(), name = name](const ProviderEvent& event) {
                 if (auto self = weak.lock()) self->onEvent(name, event);
             });
         }

@@ -11,19 +11,19 @@ constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 bool SseDecoder::feed(std::string_view bytes, std::vector<SseEvent>& out) {
     if (failed_) return false;
     if (!started_) {
-        // Strip a byte order mark at the very start, which may itself arrive split.
-        const std::string_view probe = partial_.empty() ? bytes : std::string_view(partial_);
+        // Strip a byte order mark at the very start, which may itself arrive split: the
+        // bytes held so far and the new ones are judged together.
+        const std::string probe = partial_ + std::string(bytes.substr(0, kByteOrderMark.size()));
         const size_t n = std::min(probe.size(), kByteOrderMark.size());
         if (probe.substr(0, n) != kByteOrderMark.substr(0, n)) {
-            started_ = true;
-        } else if (partial_.size() + bytes.size() < kByteOrderMark.size()) {
+            started_ = true;  // no mark: what is held begins the first line
+        } else if (probe.size() < kByteOrderMark.size()) {
             partial_.append(bytes);
             return true;
         } else {
-            std::string joined = partial_ + std::string(bytes);
+            bytes.remove_prefix(kByteOrderMark.size() - partial_.size());
             partial_.clear();
             started_ = true;
-            return feed(std::string_view(joined).substr(kByteOrderMark.size()), out);
         }
     }
     while (!bytes.empty()) {
@@ -40,6 +40,8 @@ bool SseDecoder::feed(std::string_view bytes, std::vector<SseEvent>& out) {
             partial_.append(bytes);
             return true;
         }
+        // A line over the limit fails the stream whether it came in one read or many.
+        if (partial_.size() + end > maxEventBytes_) return !(failed_ = true);
         afterCarriageReturn_ = bytes[end] == '\r';
         if (partial_.empty()) {
             line(bytes.substr(0, end), out);
@@ -99,10 +101,12 @@ bool LineDecoder::feed(std::string_view bytes, std::vector<std::string>& out) {
             partial_.append(bytes);
             return true;
         }
+        if (partial_.size() + end > maxLineBytes_) return !(failed_ = true);
         partial_.append(bytes.substr(0, end));
         bytes.remove_prefix(end + 1);
         if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
-        if (partial_.find_first_not_of(" \t") != std::string::npos) out.push_back(std::move(partial_));
+        // Blank as finish() judges it: JSON whitespace only (a stray "\r" too).
+        if (partial_.find_first_not_of(" \t\r") != std::string::npos) out.push_back(std::move(partial_));
         partial_.clear();
     }
     return true;

@@ -5,6 +5,7 @@
 #include "model/Proxy.h"
 #include "model/StreamDecoder.h"
 #include "model/WebSocketClient.h"
+#include "support/Utf8.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -471,7 +472,7 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                 p.report(limited);
                 if (retriesLeft && wait < left()) return retryLater(wait, apiKey);
                 const std::string message = "rate limited by the provider" +
-                                            (retryAfter.empty() ? std::string() : " (retry after " + retryAfter + " s)") +
+                                            (retryAfter.empty() ? std::string() : " (retry after " + utf8Excerpt(retryAfter, 40) + " s)") +
                                             ": " + providerErrorText(errorBody, apiKey);
                 p.setState(ProviderHealth::State::RateLimited, message);
                 p.readyAt(*p.rateLimitedUntil);

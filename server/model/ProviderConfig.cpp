@@ -32,12 +32,15 @@ struct Reader {
         out = std::string(v->as_string());
         return true;
     }
+    // At most a day: a deadline is now() + this in nanoseconds, which a huge value
+    // would overflow.
     bool millis(std::string_view key, std::chrono::milliseconds& out) {
+        constexpr int64_t kDay = 86'400'000;
         const json::value* v = get(key);
         if (!v) return true;
-        if (!(v->is_int64() || v->is_uint64()) || (v->is_int64() && v->as_int64() <= 0))
-            return fail(key, "expected a positive number of milliseconds");
-        out = std::chrono::milliseconds(v->is_int64() ? v->as_int64() : static_cast<int64_t>(v->as_uint64()));
+        if (!v->is_int64() || v->as_int64() <= 0 || v->as_int64() > kDay)
+            return fail(key, "expected a positive number of milliseconds, at most 86400000 (a day)");
+        out = std::chrono::milliseconds(v->as_int64());
         return true;
     }
     bool count(std::string_view key, int64_t& out) {
@@ -50,7 +53,9 @@ struct Reader {
     bool number(std::string_view key, double& out) {
         const json::value* v = get(key);
         if (!v) return true;
-        if (!v->is_number() || v->to_number<double>() < 0) return fail(key, "expected a number, 0 or more");
+        // Bounded: a rate becomes a whole burst size, which 1e300 would not fit.
+        if (!v->is_number() || !(v->to_number<double>() >= 0 && v->to_number<double>() <= 1e6))
+            return fail(key, "expected a number from 0 to 1000000");
         out = v->to_number<double>();
         return true;
     }

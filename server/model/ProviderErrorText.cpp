@@ -1,5 +1,7 @@
 #include "model/ProviderErrorText.h"
 
+#include "support/Utf8.h"
+
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
@@ -71,7 +73,7 @@ std::string providerErrorText(const std::string& body, std::string_view apiKey) 
             return withoutKey(std::string(m->as_string()), apiKey);
     }
     // Cut the key out of the whole body before shortening it, so no part of it survives the cut.
-    return withoutTrailingNewlines(withoutKey(body, apiKey).substr(0, 200));
+    return withoutTrailingNewlines(utf8Excerpt(withoutKey(body, apiKey), 200));
 }
 
 } // namespace flint

@@ -1,37 +1,11 @@
 #include "model/WebSocketFrame.h"
 
 #include "support/Base64.h"
+#include "support/Utf8.h"
 
 #include <openssl/sha.h>
 
 namespace flint {
-
-bool isValidUtf8(std::string_view text) {
-    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-    const size_t n = text.size();
-    for (size_t i = 0; i < n;) {
-        const unsigned char c = s[i];
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        size_t len;
-        uint32_t cp;
-        if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
-        else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
-        else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
-        else return false;
-        if (i + len > n) return false;
-        for (size_t k = 1; k < len; ++k) {
-            if ((s[i + k] & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
-        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        i += len;
-    }
-    return true;
-}
 
 bool WebSocketDecoder::fail(std::string message, uint16_t code) {
     error_ = std::move(message);
@@ -165,7 +139,9 @@ std::string encodeWebSocketClose(uint16_t code, std::string_view reason, std::op
     std::string body;
     body += static_cast<char>(code >> 8);
     body += static_cast<char>(code & 0xFF);
-    body.append(reason.substr(0, 123));
+    // A close body is at most 125 bytes and its reason UTF-8 (a peer fails the
+    // connection otherwise): cut between characters.
+    body.append(utf8Prefix(reason, 123));
     return encodeWebSocketFrame(WebSocketOpcode::Close, body, mask);
 }
 

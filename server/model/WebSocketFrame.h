@@ -13,6 +13,8 @@
 //
 // Once feed() returns false the decoder stays failed and ignores further input.
 
+#include "support/Utf8.h"  // isValidUtf8
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -61,12 +63,11 @@ private:
 // One frame. Frames a client sends must carry a mask (4 random bytes).
 std::string encodeWebSocketFrame(WebSocketOpcode opcode, std::string_view payload,
                                  std::optional<std::array<uint8_t, 4>> mask, bool fin = true);
+// A close frame; `reason` is cut to the 123 bytes a close body leaves it, between characters.
 std::string encodeWebSocketClose(uint16_t code, std::string_view reason, std::optional<std::array<uint8_t, 4>> mask);
 
 // Sec-WebSocket-Accept for a Sec-WebSocket-Key: base64(SHA-1(key + the RFC's GUID)).
 std::string webSocketAccept(std::string_view key);
 
-// True when `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
-bool isValidUtf8(std::string_view text);
 
 } // namespace flint

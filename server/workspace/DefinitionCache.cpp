@@ -93,10 +93,14 @@ const std::vector<Definition>& DefinitionCache::get(const SyntaxTree& tree, std:
     while (start > 0 && text[start - 1] != '\n') --start;
     while (end < size && text[end] != '\n') ++end;
     if (end < size) ++end;
+    // At least one byte wide, like the query's range: a span at the very end of the
+    // text (everything deleted, or a definition cut off at the end) still touches
+    // the definitions that collapsed there.
+    end = std::max(end, start + 1);
     auto touches = [&](const Definition& d) {
         return d.startByte < end && (d.endByte > start || (d.startByte == d.endByte && d.startByte >= start));
     };
-    std::vector<Definition> fresh = tree.definitions(text, start, std::max(end, start + 1));
+    std::vector<Definition> fresh = tree.definitions(text, start, end);
     std::vector<Definition>& list = *definitions_;
     std::erase_if(list, touches);
     for (Definition& d : fresh)

@@ -43,7 +43,8 @@
 //                header back, as some providers and proxies do (Flint must cut the key out of what it shows).
 // --keep-requests N keeps only the last N request records (a long soak run makes hundreds of thousands).
 // --tls-cert PATH --tls-key PATH serve HTTPS (and wss) instead of plain HTTP.
-// Faults: "429" (with Retry-After), "401", "500", "drop" (close mid-stream), "garbage" (a malformed event),
+// Faults: "429" (with Retry-After), "401", "401-echo" (a 401 quoting the request's API key back),
+//         "500", "drop" (close mid-stream), "garbage" (a malformed event),
 //         "stall" (headers, then nothing), "slow-headers" (nothing at all until released), "oversized".
 // holdAfter: N sends N tokens, then waits for /__flint/release before sending the rest.
 import http from "node:http";
@@ -220,6 +221,11 @@ async function stream(req, res, record, s, format) {
   if (s.fault === "401") {
     res.writeHead(401, { "content-type": "application/json" });
     return res.end(JSON.stringify({ error: { message: "invalid API key" + echo, type: "invalid_request_error" } }));
+  }
+  if (s.fault === "401-echo") {
+    const key = String(req.headers.authorization || "").replace(/^Bearer /, "");
+    res.writeHead(401, { "content-type": "application/json" });
+    return res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}.`, type: "invalid_request_error" } }));
   }
   if (s.fault === "500") {
     res.writeHead(500, { "content-type": "application/json" });

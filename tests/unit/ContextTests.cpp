@@ -103,6 +103,17 @@ TEST_CASE("typing inside the window re-reads no definitions, an edit outside it 
     CHECK(now.size() == 32);  // both new definitions, once re-read
 }
 
+TEST_CASE("deleting everything leaves no definition behind (found by fuzzing)") {
+    Document doc("file:///gone.py", "python", 1, "a = 1\n");
+    REQUIRE(doc.definitions().size() == 1);
+    const ContentChange all{TextRange{{0, 0}, {1, 0}}, ""};
+    doc.applyChanges({&all, 1}, 2, PositionEncoding::Utf8);
+    doc.parsedSyntax();
+    CHECK(doc.text().str().empty());
+    CHECK(doc.definitions().empty());
+    CHECK(cachedDefinitions(doc) == freshDefinitions(doc));
+}
+
 TEST_CASE("incremental definitions equal a fresh pass after random keystrokes") {
     std::string source;
     for (int i = 0; i < 25; ++i)

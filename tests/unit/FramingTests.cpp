@@ -97,3 +97,42 @@ TEST_CASE("a zero-length body is delivered as an empty payload") {
     reader.feed("Content-Length: 0\r\n\r\n" + frame("{}"), events);
     CHECK(messages(events) == std::vector<std::string>{"", "{}"});
 }
+
+// Found by tests/fuzz/framing.cpp: the reader resynchronised only on a header at a line
+// start, so with the whole stream in one read it never found the header that follows
+// a body directly (and lost every later message), while small reads found it.
+TEST_CASE("resynchronising finds the header right after a body, however the bytes are split") {
+    const std::string stream =
+        "Content-Length: 99999999999999999\r\n\r\n{\"x\":1}" + frame("{}") + frame("[1]");
+    for (size_t chunk : {1, 2, 3, 7, 1000}) {
+        MessageReader reader;
+        const auto events = feedAll(reader, stream, chunk);
+        INFO("chunk size " << chunk);
+        CHECK(errors(events) == 1);
+        CHECK(messages(events) == std::vector<std::string>{"{}", "[1]"});
+    }
+}
+
+// Found by tests/fuzz/framing.cpp: a header block over the limit was refused when it
+// came in small reads and accepted when it came in one.
+TEST_CASE("a header block over the limit is an error however it is split") {
+    const std::string stream = "Content-Length: 2\r\nX-Padding: " + std::string(60, 'x') + "\r\n\r\n{}" + frame("[]");
+    for (size_t chunk : {1, 5, 1000}) {
+        MessageReader reader(MessageReader::Limits{.maxContentLength = 1024, .skipLimit = 4096, .maxHeaderBytes = 48});
+        const auto events = feedAll(reader, stream, chunk);
+        INFO("chunk size " << chunk);
+        REQUIRE(errors(events) == 1);
+        CHECK(events.front().text == "header block too long");
+        CHECK(messages(events) == std::vector<std::string>{"[]"});
+    }
+}
+
+// Found by tests/fuzz/framing.cpp: the error quoted the header line's raw bytes, and
+// the JSON-RPC error carrying it was not UTF-8.
+TEST_CASE("a framing error quoting bad bytes is UTF-8") {
+    MessageReader reader;
+    std::vector<Event> events;
+    reader.feed("Content-Length: 2\r\nX\xFF\xC3\r\n\r\n{}", events);
+    REQUIRE(errors(events) == 1);
+    CHECK(events.front().text == "malformed header line: X\xEF\xBF\xBD\xEF\xBF\xBD");
+}

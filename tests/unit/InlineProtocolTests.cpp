@@ -91,3 +91,28 @@ TEST_CASE("feedback on suggestions: shown, partially accepted, accepted, rejecte
     CHECK(s.stats().shown == 2);
     CHECK(s.stats().accepted == 1);
 }
+
+// Found by tests/fuzz/dispatch.cpp (UBSan under clang): `debounceMs: 1e300` became a
+// duration it cannot hold (float-cast-overflow), and so did huge counts.
+TEST_CASE("inline settings out of range are reported and their defaults used") {
+    Server s;
+    s.send({{"id", 1}, {"method", "initialize"}, {"params", json::object{
+        {"capabilities", json::object{}},
+        {"initializationOptions", json::object{{"inline", json::object{
+            {"debounceMs", 1e300}, {"debounceMaxMs", -1e300}, {"prefetchPerMinute", 1e300}, {"cacheEntries", 1e300}}}}}}}});
+    s.send({{"method", "initialized"}, {"params", json::object{}}});
+    std::vector<std::string> warnings;
+    for (const json::value& m : s.sent)
+        if (m.as_object().contains("method") && m.at("method") == "window/showMessage" &&
+            std::string_view(m.at("params").at("message").as_string()).find("flint.inline.") != std::string_view::npos)
+            warnings.emplace_back(m.at("params").at("message").as_string());
+    REQUIRE(warnings.size() == 1);  // once, naming a field
+    CHECK(warnings[0].find(": expected a number from ") != std::string::npos);
+    // The server goes on serving with the defaults.
+    s.send({{"method", "textDocument/didOpen"}, {"params", json::object{{"textDocument", json::object{
+        {"uri", "file:///a.py"}, {"languageId", "python"}, {"version", 1}, {"text", "x = 1\n"}}}}}});
+    s.send({{"id", 2}, {"method", "textDocument/inlineCompletion"}, {"params", json::object{
+        {"textDocument", json::object{{"uri", "file:///a.py"}}}, {"position", json::object{{"line", 1}, {"character", 0}}},
+        {"context", json::object{{"triggerKind", 1}}}}}});
+    CHECK(s.responseTo(2).as_object().contains("result"));
+}

@@ -160,6 +160,55 @@ TEST_CASE("SSE and NDJSON: oversized events fail the stream instead of growing w
     CHECK_FALSE(lines.feed(std::string(40, 'y'), out));
 }
 
+// Found by tests/fuzz/model_stream.cpp: a line over the limit failed the stream only
+// when it came in several reads; arriving whole with its line end, it passed.
+TEST_CASE("SSE and NDJSON: a line over the limit fails the stream however it is split") {
+    const std::string sseStream = "event: " + std::string(80, 'e') + "\ndata: x\n\n";
+    const std::string lineStream = std::string(40, 'y') + "\n{}\n";
+    for (size_t chunk : {1, 7, 1000}) {
+        INFO("chunk size " << chunk);
+        SseDecoder sse(64);
+        std::vector<SseEvent> events;
+        for (size_t i = 0; i < sseStream.size(); i += chunk) sse.feed(std::string_view(sseStream).substr(i, chunk), events);
+        CHECK(sse.failed());
+        CHECK(events.empty());
+
+        LineDecoder lines(16);
+        std::vector<std::string> out;
+        for (size_t i = 0; i < lineStream.size(); i += chunk) lines.feed(std::string_view(lineStream).substr(i, chunk), out);
+        CHECK(lines.failed());
+        CHECK(out.empty());
+    }
+    // At the limit exactly, a line passes.
+    LineDecoder lines(16);
+    std::vector<std::string> out;
+    CHECK(lines.feed(std::string(16, 'z') + "\n", out));
+    CHECK(out == std::vector<std::string>{std::string(16, 'z')});
+}
+
+// Found by tests/fuzz/model_stream.cpp: the first two bytes of a byte order mark,
+// arriving in a read of their own, were dropped as if the mark were whole.
+TEST_CASE("SSE: a partial byte order mark is text, however it is split") {
+    const std::string stream = "\xEF\xBB" "data: x\n\n" "data: y\n\n";
+    for (size_t chunk : {1, 2, 3, 1000}) {
+        INFO("chunk size " << chunk);
+        const std::vector<SseEvent> events = sse(stream, chunk);
+        REQUIRE(events.size() == 1);  // the first line's field is "\xEF\xBB" "data", not "data"
+        CHECK(events[0].data == "y");
+    }
+    for (size_t chunk : {1, 2, 1000}) CHECK(sse("\xEF\xBB\xBF" "data: z\n\n", chunk).at(0).data == "z");
+}
+
+// Found by tests/fuzz/model_stream.cpp: a line of a stray "\r" before the "\r\n" was
+// handed on (and failed the stream as malformed JSON), though finish() counts it blank.
+TEST_CASE("NDJSON: a line of carriage returns is blank") {
+    LineDecoder decoder;
+    std::vector<std::string> lines;
+    decoder.feed("{\"a\":1}\n\r\r\n \r\t\r\n{\"b\":2}\n\r\r", lines);
+    decoder.finish(lines);
+    CHECK(lines == std::vector<std::string>{"{\"a\":1}", "{\"b\":2}"});
+}
+
 TEST_CASE("NDJSON: lines in any split, CRLF, blank lines skipped, last line without newline") {
     for (size_t chunk : {1, 4, 1000}) {
         LineDecoder decoder;
@@ -284,6 +333,18 @@ TEST_CASE("a malformed event ends the stream with an error and nothing after it 
     CHECK(o.text == "ok");
     CHECK(o.end == End::Error);
     CHECK(o.error.find("malformed event") != std::string::npos);
+}
+
+// Found by tests/fuzz/model_stream.cpp: the error quoted the event's first 120 bytes
+// as they were, cutting a character in two or passing on bytes that are not UTF-8
+// (the message reaches the editor in flint/status, as JSON).
+TEST_CASE("a malformed event's error quotes it as UTF-8") {
+    const Outcome cut = decode("openai-chat", "data: {" + std::string(118, 'x') + "\xC3\xA9}\n\n", 1000);
+    CHECK(cut.end == End::Error);
+    CHECK(cut.error == "malformed event from the model server: {" + std::string(118, 'x'));
+    const Outcome bad = decode("ollama", "{\"response\": \"\xFF\"\n", 1000);
+    CHECK(bad.end == End::Error);
+    CHECK(bad.error == "malformed event from the model server: {\"response\": \"\xEF\xBF\xBD\"");
 }
 
 TEST_CASE("WebSocket messages decode like SSE events") {

@@ -70,7 +70,14 @@ TEST_CASE("configuration errors name the field") {
     CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "model": 7}})", error));
     CHECK(error == "provider.model: expected a string");
     CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "timeoutMs": -5}})", error));
-    CHECK(error == "provider.timeoutMs: expected a positive number of milliseconds");
+    CHECK(error == "provider.timeoutMs: expected a positive number of milliseconds, at most 86400000 (a day)");
+    // Past a day: the deadline (now + timeout, in nanoseconds) would overflow.
+    CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "timeoutMs": 9223372036854775807}})", error));
+    CHECK(error == "provider.timeoutMs: expected a positive number of milliseconds, at most 86400000 (a day)");
+    CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "firstTokenTimeoutMs": 18446744073709551615}})", error));
+    CHECK(error.rfind("provider.firstTokenTimeoutMs: expected a positive number", 0) == 0);
+    CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "budget": {"requestsPerSecond": 1e300}}})", error));
+    CHECK(error == "provider.budget.requestsPerSecond: expected a number from 0 to 1000000");
     CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "maxRetries": 99}})", error));
     CHECK(error == "provider.maxRetries: expected a whole number from 0 to 10");
     CHECK_FALSE(parse(R"({"provider": {"endpoint": "http://x", "predictBudgetMs": -1}})", error));

@@ -130,6 +130,26 @@ TEST_CASE("an oversized message is refused from its header, before its bytes arr
     CHECK(fragments.error() == "a message larger than 10 bytes");
 }
 
+// Found by tests/fuzz/websocket.cpp: the reason was cut at 123 bytes, through a
+// character, and the peer's decoder fails such a close frame (1007).
+TEST_CASE("a close reason is cut to its limit between characters") {
+    std::string reason;
+    for (int i = 0; i < 70; ++i) reason += "\xC3\xA9";  // 140 bytes of é
+    const std::string frame = encodeWebSocketClose(1001, reason, kMask);
+    WebSocketDecoder server(1 << 20, /*masked=*/true);
+    bool ok = false;
+    const auto out = decodeAll(frame, server, ok);
+    REQUIRE(ok);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].type == Type::Close);
+    CHECK(out[0].closeCode == 1001);
+    CHECK(out[0].payload == reason.substr(0, 122));  // 61 whole characters
+
+    // A reason that is not UTF-8 is not cut back further than a character could need.
+    const std::string bytes = "x" + std::string(130, '\x82');
+    CHECK(encodeWebSocketClose(1000, bytes, std::nullopt).size() >= 2 + 2 + 120);
+}
+
 TEST_CASE("UTF-8 validation") {
     CHECK(isValidUtf8("plain"));
     CHECK(isValidUtf8("h\xC3\xA9llo \xF0\x9F\x98\x80"));

@@ -3,6 +3,7 @@
 // that is absent or of another type reads as empty. Included by formats/*.cpp only.
 
 #include "model/WireFormat.h"
+#include "support/Utf8.h"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -33,7 +34,7 @@ inline std::optional<json::value> parseEvent(std::string_view payload, StreamUpd
     json::value value = json::parse(payload, ec);
     if (ec || !value.is_object()) {
         out.end = StreamUpdate::End::Error;
-        out.error = "malformed event from the model server: " + std::string(payload.substr(0, 120));
+        out.error = "malformed event from the model server: " + utf8Excerpt(payload, 120);
         return std::nullopt;
     }
     return value;
