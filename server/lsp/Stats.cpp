@@ -295,6 +295,13 @@ struct Observatory : std::enable_shared_from_this<Observatory> {
                 p["kind"] = c.kind;
                 p["endpoint"] = c.endpoint.origin() + c.endpoint.basePath;
                 p["model"] = c.model;
+                // The warm connections: what a request finds already open.
+                const HttpClient::Stats http = it->second->connectionStats();
+                const Provider::WebSocketStats ws = it->second->webSocketStats();
+                p["connections"] = json::object{{"opened", http.connectionsOpened + ws.handshakes},
+                                                {"reused", http.requestsOnReusedConnections + ws.requestsOnReusedSockets},
+                                                {"idle", http.idle + ws.idle},
+                                                {"connecting", http.connecting}};
             }
             providers[name] = std::move(p);
         }

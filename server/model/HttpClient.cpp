@@ -224,6 +224,7 @@ HttpClient::Stats HttpClient::stats() const {
     s.connectionsOpened = impl_->connector->opened;
     s.tlsSessionsResumed = impl_->connector->resumed;
     s.idle = impl_->idle.size();
+    s.connecting = impl_->connector->connecting;
     return s;
 }
 

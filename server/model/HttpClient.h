@@ -90,7 +90,8 @@ public:
         size_t connectionsOpened = 0;
         size_t requestsOnReusedConnections = 0;
         size_t tlsSessionsResumed = 0;
-        size_t idle = 0;
+        size_t idle = 0;        // open connections waiting in the pool
+        size_t connecting = 0;  // connections being opened (for a request or ahead of need)
     };
     Stats stats() const;
 
