@@ -231,6 +231,13 @@ TEST_CASE("flint/stats: slow first tokens raise the TTFT quantiles and turn the 
     CHECK(provider.at("ttftMs").at("samples") == 2);
     CHECK(provider.at("tokensPerSecond").at("samples").as_int64() >= 1);
     CHECK(provider.at("model") == "m");
+    // One warm connection carries the requests (a second only if the first request came
+    // while the warm-up connection was still being opened).
+    const json::value& connections = provider.at("connections");
+    CHECK(connections.at("opened").as_int64() >= 1);
+    CHECK(connections.at("opened").as_int64() <= 2);
+    CHECK(connections.at("reused").as_int64() >= 1);
+    CHECK(connections.at("idle").as_int64() <= 4);
     const json::value& feature = fast.at("features").at("inline");
     CHECK(feature.at("requests") == 2);
     CHECK(feature.at("modelRequests") == 2);
