@@ -4,10 +4,20 @@
 // A keystroke's reparse gets a small budget on the event loop; a parse that needs
 // more (some edits make tree-sitter re-lex the rest of the file) continues in
 // slices queued behind incoming messages, so no message waits on a long parse.
+//
+// A parse that costs more than the gap between keystrokes would be abandoned at every
+// keystroke (an edit makes the partial parse useless) and begun again: a core spent
+// on trees never finished. Once a document's last parse cost more than kSlowParse,
+// its keystrokes only edit the tree, and the parse starts when typing pauses for as
+// long as that parse took (at most kMaxQuietWait). A request that needs the tree
+// before then parses it itself (Document::parsedSyntax).
 #include "lsp/ServerContext.h"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <set>
 
 namespace flint::lsp {
@@ -17,22 +27,46 @@ namespace {
 using namespace std::chrono_literals;
 constexpr auto kKeystrokeParseBudget = 500us;
 constexpr auto kIdleParseSlice = 1000us;
+constexpr auto kSlowParse = 2000us;
+constexpr auto kMaxQuietWait = 100ms;
+
+// Pending parses: the documents with a slice queued, and the slow ones waiting for a
+// pause in typing.
+struct Parses {
+    std::set<std::string> queued;
+    std::map<std::string, std::unique_ptr<boost::asio::steady_timer>> waiting;
+};
 
 // Queues the next slice of a pending parse, once per document.
-void continueParseLater(ServerContext& ctx, const std::shared_ptr<std::set<std::string>>& queued,
-                        const std::string& uri) {
-    if (!queued->insert(uri).second) return;
-    ctx.defer([&ctx, queued, uri] {
-        queued->erase(uri);
+void continueParseLater(ServerContext& ctx, const std::shared_ptr<Parses>& parses, const std::string& uri) {
+    if (parses->waiting.contains(uri) || !parses->queued.insert(uri).second) return;
+    ctx.defer([&ctx, parses, uri] {
+        parses->queued.erase(uri);
+        if (parses->waiting.contains(uri)) return;  // typing resumed: the pause restarts it
         Document* doc = ctx.workspace.find(uri);
-        if (doc && !doc->continueParse(kIdleParseSlice)) continueParseLater(ctx, queued, uri);
+        if (doc && !doc->continueParse(kIdleParseSlice)) continueParseLater(ctx, parses, uri);
+    });
+}
+
+// Starts the document's parse once nothing has changed it for `quiet`; each call
+// starts the wait again.
+void parseAfterPause(ServerContext& ctx, const std::shared_ptr<Parses>& parses, const std::string& uri,
+                     std::chrono::nanoseconds quiet) {
+    auto& timer = parses->waiting[uri];
+    if (!timer) timer = std::make_unique<boost::asio::steady_timer>(*ctx.loop);
+    timer->expires_after(quiet);
+    timer->async_wait([&ctx, parses, uri, t = timer.get()](const boost::system::error_code& ec) {
+        auto it = parses->waiting.find(uri);
+        if (ec || it == parses->waiting.end() || it->second.get() != t) return;
+        parses->waiting.erase(it);
+        continueParseLater(ctx, parses, uri);
     });
 }
 
 } // namespace
 
 void registerTextSync(ServerContext& ctx) {
-    auto parseQueued = std::make_shared<std::set<std::string>>();
+    auto parses = std::make_shared<Parses>();
     ctx.capabilities["textDocumentSync"] = json::object{
         {"openClose", true},
         {"change", 2},  // TextDocumentSyncKind.Incremental
@@ -49,7 +83,7 @@ void registerTextSync(ServerContext& ctx) {
                       doc.text().lineCount(), doc.language() ? doc.language()->name() : "none");
     });
 
-    ctx.onNotification("textDocument/didChange", [&ctx, parseQueued](const json::value& params) {
+    ctx.onNotification("textDocument/didChange", [&ctx, parses](const json::value& params) {
         DidChangeTextDocumentParams p;
         std::string error;
         if (!fromJSON(params, p, error)) return spdlog::warn("textDocument/didChange: {}", error);
@@ -57,18 +91,24 @@ void registerTextSync(ServerContext& ctx) {
             doc && p.textDocument.version <= doc->version())
             spdlog::warn("didChange for {}: version {} does not follow {}", doc->uri(),
                          p.textDocument.version, doc->version());
+        const Document* before = ctx.workspace.find(p.textDocument.uri);
+        const auto cost = before ? before->lastParseCost() : std::chrono::nanoseconds(0);
+        const bool slow = ctx.loop && cost > kSlowParse;
         error = ctx.workspace.change(p.textDocument.uri, p.textDocument.version, p.contentChanges,
-                                     ctx.encoding, kKeystrokeParseBudget);
+                                     ctx.encoding, slow ? 0us : kKeystrokeParseBudget);
         if (!error.empty()) return spdlog::warn("{}", error);
-        if (ctx.workspace.find(p.textDocument.uri)->parsePending())
-            continueParseLater(ctx, parseQueued, p.textDocument.uri);
+        if (ctx.workspace.find(p.textDocument.uri)->parsePending()) {
+            if (slow) parseAfterPause(ctx, parses, p.textDocument.uri, std::min<std::chrono::nanoseconds>(cost, kMaxQuietWait));
+            else continueParseLater(ctx, parses, p.textDocument.uri);
+        }
         ctx.notifyDocumentChanged(p.textDocument.uri);
     });
 
-    ctx.onNotification("textDocument/didClose", [&ctx](const json::value& params) {
+    ctx.onNotification("textDocument/didClose", [&ctx, parses](const json::value& params) {
         DidCloseTextDocumentParams p;
         std::string error;
         if (!fromJSON(params, p, error)) return spdlog::warn("textDocument/didClose: {}", error);
+        parses->waiting.erase(p.uri);  // its timer is cancelled with it
         if (!ctx.workspace.close(p.uri)) return spdlog::warn("didClose for a document that is not open: {}", p.uri);
         ctx.notifyDocumentChanged(p.uri);
     });

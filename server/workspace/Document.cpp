@@ -73,7 +73,7 @@ void Document::applyChanges(std::span<const ContentChange> changes, int64_t vers
     if (!language_) return;
     // After a full replacement nothing of the old tree is reusable.
     if (replacedWhole) syntax_ = std::make_unique<SyntaxTree>(*language_, text_.str());
-    else if (!changes.empty()) syntax_->reparse(text_.str(), parseBudget);
+    else if (!changes.empty() && !(parseBudget && parseBudget->count() == 0)) syntax_->reparse(text_.str(), parseBudget);
 }
 
 const SyntaxTree* Document::parsedSyntax() {

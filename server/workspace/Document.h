@@ -43,6 +43,10 @@ public:
     bool parsePending() const { return syntax_ && !syntax_->upToDate(); }
     // Resumes a pending parse for at most `budget`; true once the tree is current.
     bool continueParse(std::chrono::microseconds budget);
+    // SyntaxTree::lastParseCost (zero without a grammar).
+    std::chrono::nanoseconds lastParseCost() const {
+        return syntax_ ? syntax_->lastParseCost() : std::chrono::nanoseconds(0);
+    }
 
     // The import statements in the head of the file (its first kImportHeadBytes, where
     // every language we know keeps them), cached until an edit touches that head.
@@ -68,7 +72,8 @@ public:
 
     // Applies changes in order (each range refers to the text after the previous
     // change, as LSP specifies), then reparses once, within `parseBudget` if given
-    // (see SyntaxTree::reparse; continueParse() finishes the job).
+    // (see SyntaxTree::reparse; continueParse() finishes the job). A zero budget
+    // leaves the parse to continueParse() or parsedSyntax() entirely.
     void applyChanges(std::span<const ContentChange> changes, int64_t version,
                       PositionEncoding encoding,
                       std::optional<std::chrono::microseconds> parseBudget = std::nullopt);

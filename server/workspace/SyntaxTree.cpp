@@ -39,6 +39,7 @@ SyntaxTree::SyntaxTree(const Language& language, std::string_view text)
     : language_(&language), parser_(ts_parser_new()) {
     ts_parser_set_language(parser_, language.grammar());
     reparse(text);
+    lastCost_ = std::chrono::nanoseconds(0);  // a first parse says nothing of a keystroke's
 }
 
 SyntaxTree::SyntaxTree(const Language& language) : language_(&language), parser_(ts_parser_new()) {
@@ -76,7 +77,9 @@ void SyntaxTree::edit(const ByteEdit& e) {
     if (halted_) {
         ts_parser_reset(parser_);
         halted_ = false;
+        lastCost_ = std::max(lastCost_, work_);
     }
+    work_ = std::chrono::nanoseconds(0);
     if (!tree_) return;
     const TSInputEdit input{e.startByte,          e.oldEndByte,          e.newEndByte,
                             toTs(e.startPoint),   toTs(e.oldEndPoint),   toTs(e.newEndPoint)};
@@ -85,16 +88,20 @@ void SyntaxTree::edit(const ByteEdit& e) {
 
 bool SyntaxTree::reparse(std::string_view text, std::optional<std::chrono::microseconds> budget) {
     TSInput input{&text, &readText, TSInputEncodingUTF8, nullptr};
-    const auto deadline = std::chrono::steady_clock::now() + budget.value_or(std::chrono::microseconds(0));
+    const auto started = std::chrono::steady_clock::now();
+    const auto deadline = started + budget.value_or(std::chrono::microseconds(0));
     TSParseOptions options{const_cast<std::chrono::steady_clock::time_point*>(&deadline),
                            budget ? &pastDeadline : nullptr};
     TSTree* next = ts_parser_parse_with_options(parser_, tree_, input, options);
+    work_ += std::chrono::steady_clock::now() - started;
     if (!next) {
         halted_ = true;
         return false;
     }
     halted_ = false;
     upToDate_ = true;
+    lastCost_ = work_;
+    work_ = std::chrono::nanoseconds(0);
     if (tree_) ts_tree_delete(tree_);
     tree_ = next;
     return true;

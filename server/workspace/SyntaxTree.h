@@ -77,6 +77,11 @@ public:
     bool reparse(std::string_view text, std::optional<std::chrono::microseconds> budget = std::nullopt);
     // False after edit() until a reparse completes.
     bool upToDate() const { return upToDate_; }
+    // What the last parse cost: the time spent in reparse() from its first slice to
+    // the tree matching the text, or, when an edit abandoned a parse after more than
+    // that, the time that parse had taken. Callers use it to tell a parse that keeps
+    // up with typing from one that would be abandoned at every keystroke.
+    std::chrono::nanoseconds lastParseCost() const { return lastCost_; }
 
     bool hasErrors() const { return ts_node_has_error(root()); }
     // Named node types from the root down to the smallest named node at `byte`.
@@ -99,6 +104,8 @@ private:
     TSTree* tree_ = nullptr;
     bool upToDate_ = false;
     bool halted_ = false;  // the parser holds a partial parse of the current text
+    std::chrono::nanoseconds work_{0};  // spent on the parse under way (halted or not begun)
+    std::chrono::nanoseconds lastCost_{0};
 };
 
 } // namespace flint

@@ -295,6 +295,45 @@ TEST_CASE("a budgeted reparse halts, resumes with the same text, and restarts af
     CHECK(compareTrees(tree.root(), SyntaxTree(python, text.str()).root()) == "");
 }
 
+TEST_CASE("a parse's cost counts all its slices, and an abandoned parse's time is kept") {
+    using namespace std::chrono_literals;
+    using Clock = std::chrono::steady_clock;
+    std::string source;
+    for (int i = 0; i < 2000; ++i) source += "def f" + std::to_string(i) + "(x):\n    return [x, " + std::to_string(i) + "]\n";
+    const Language& python = *LanguageRegistry::get().byName("python");
+    Text text(source);
+    SyntaxTree tree(python, text.str());
+    CHECK(tree.lastParseCost() == 0ns);  // the first, full parse says nothing of a keystroke's
+
+    // A sliced reparse: its cost is the time spent in its slices, no more.
+    tree.edit(text.replace(text.lineStart(1) + 11, text.lineStart(1) + 11, "(["));
+    Clock::duration spent{0};
+    int halted = 0;
+    for (bool done = false; !done;) {
+        const auto start = Clock::now();
+        done = tree.reparse(text.str(), 500us);
+        spent += Clock::now() - start;
+        if (!done) ++halted;
+    }
+    REQUIRE(halted > 0);
+    CHECK(tree.lastParseCost() >= halted * 500us);  // a slice halts only past its deadline
+    CHECK(tree.lastParseCost() <= spent);
+
+    // Halted slices, then an edit: the partial parse is dropped but what it took stays
+    // the cost, even though the one before it was cheap.
+    tree.edit(text.replace(text.lineStart(1) + 11, text.lineStart(1) + 13, ""));
+    REQUIRE(tree.reparse(text.str()));
+    tree.edit(text.replace(text.lineStart(3) + 4, text.lineStart(3) + 4, "x"));
+    REQUIRE(tree.reparse(text.str()));  // a cheap keystroke
+    tree.edit(text.replace(text.lineStart(1) + 11, text.lineStart(1) + 11, "(["));
+    int slices = 0;
+    while (slices < 5 && !tree.reparse(text.str(), 200us)) ++slices;
+    REQUIRE(slices == 5);  // five halted slices of the re-lex, 200 µs or more each
+    tree.edit(text.replace(text.lineStart(5) + 4, text.lineStart(5) + 4, "y"));
+    CHECK(tree.lastParseCost() >= 5 * 200us);
+    CHECK(tree.reparse(text.str()));
+}
+
 TEST_CASE("Document::parsedSyntax finishes a pending parse") {
     using namespace std::chrono_literals;
     std::string source;
