@@ -5,6 +5,7 @@
 #include "lsp/StdioTransport.h"
 #include "support/Logging.h"
 #include "workspace/Language.h"
+#include "workspace/QueryWarmer.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -86,13 +87,9 @@ int main(int argc, char** argv) {
         });
 
     spdlog::info("flint-lsp {} started (pid {})", FLINT_VERSION, ::getpid());
-    // Queries compile on the second core while the client initializes.
-    std::atomic<bool> stopWarming{false};
-    std::thread warmQueries([&stopWarming] {
-        // Background work: lowest CPU priority, so it never competes with the event loop.
-        ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
-        flint::LanguageRegistry::get().compileAllQueries(stopWarming);
-    });
+    // The queries of each language opened compile on the second core.
+    flint::QueryWarmer warmer;
+    server.context().warmLanguage = [&warmer](const flint::Language& language) { warmer.warm(language); };
     auto work = boost::asio::make_work_guard(loop);
     transport->start();
     // Exceptions never cross the event loop: one that escapes a handler (a timer, a
@@ -109,11 +106,11 @@ int main(int argc, char** argv) {
     }
     transport->stop();
     // On a busy machine the low-priority warm-up may still be going: exit must not wait for it.
-    stopWarming = true;
+    server.context().warmLanguage = nullptr;
+    warmer.stop();
     // Providers go first, while logging still works: a local model server is stopped here.
     server.context().routes = {};
     server.context().providers.clear();
-    warmQueries.join();
     const int code = server.exitCode().value_or(1);
     spdlog::info("flint-lsp exiting with code {}", code);
     spdlog::shutdown();

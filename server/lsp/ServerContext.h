@@ -122,6 +122,9 @@ struct ServerContext {
     std::function<void(std::string_view method, json::value params, ResponseHandler)> request;
     // Runs `task` later on the event loop, after the messages already queued.
     std::function<void(std::function<void()> task)> defer;
+    // Has a language's queries compiled in the background (a document of it opened), so
+    // its first request does not wait for them. Unset: they compile on first use.
+    std::function<void(const Language& language)> warmLanguage;
     // What is wrong with the configuration as last applied ("" when nothing is), for the status.
     std::string configurationProblem;
     // Called after each configuration was applied (the provider may have changed).

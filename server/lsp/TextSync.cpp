@@ -79,6 +79,7 @@ void registerTextSync(ServerContext& ctx) {
         if (!fromJSON(params, p, error)) return spdlog::warn("textDocument/didOpen: {}", error);
         TextDocumentItem& item = p.textDocument;
         const Document& doc = ctx.workspace.open(item.uri, item.languageId, item.version, std::move(item.text));
+        if (doc.language() && ctx.warmLanguage) ctx.warmLanguage(*doc.language());
         spdlog::debug("opened {} ({}, {} lines, grammar {})", doc.uri(), doc.languageId(),
                       doc.text().lineCount(), doc.language() ? doc.language()->name() : "none");
     });

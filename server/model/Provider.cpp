@@ -431,7 +431,10 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
             return decoder->ended();
         }
 
+        // What one read brought goes on as one update: a fast model's tokens arrive
+        // several to a read, and every update costs the feature a shaping pass.
         void deliver(std::vector<StreamUpdate>& updates) {
+            std::optional<StreamUpdate> pending;
             for (StreamUpdate& u : updates) {
                 if (done) return;
                 if (!u.model.empty()) model = u.model;
@@ -444,9 +447,19 @@ struct Provider::Impl : std::enable_shared_from_this<Impl> {
                         provider->report(reportable(ProviderEvent::Kind::FirstToken));
                     }
                 }
-                if (u.end != StreamUpdate::End::None) return finish(std::move(u));
-                onUpdate(u);
+                if (u.end != StreamUpdate::End::None) {
+                    if (pending) onUpdate(*pending);
+                    if (!done) finish(std::move(u));
+                    return;
+                }
+                if (!pending) {
+                    pending = std::move(u);
+                } else {
+                    pending->text += u.text;
+                    if (!u.model.empty()) pending->model = std::move(u.model);
+                }
             }
+            if (pending && !done) onUpdate(*pending);
         }
 
         void retryLater(milliseconds delay, std::string apiKey) {

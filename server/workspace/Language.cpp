@@ -288,12 +288,15 @@ LanguageRegistry::LanguageRegistry() {
     }
 }
 
+void Language::compileQueries(const std::atomic<bool>& stop) const {
+    for (QueryKind kind : kQueryKinds) {
+        if (stop.load(std::memory_order_relaxed)) return;
+        query(kind);
+    }
+}
+
 void LanguageRegistry::compileAllQueries(const std::atomic<bool>& stop) const {
-    for (const auto& language : languages_)
-        for (QueryKind kind : kQueryKinds) {
-            if (stop.load(std::memory_order_relaxed)) return;
-            language->query(kind);
-        }
+    for (const auto& language : languages_) language->compileQueries(stop);
 }
 
 const Language* LanguageRegistry::forLanguageId(std::string_view languageId) const {

@@ -1,12 +1,15 @@
 // Grammars, queries and incremental parsing.
 #include "workspace/Document.h"
 #include "workspace/Language.h"
+#include "workspace/QueryWarmer.h"
 #include "workspace/SyntaxTree.h"
 
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <set>
 #include <sstream>
@@ -85,6 +88,34 @@ TEST_CASE("every language has a grammar and its queries compile") {
         }
         CHECK(language->query(QueryKind::Scopes) != nullptr);
     }
+}
+
+TEST_CASE("the query warmer compiles a language once, when asked, and stops without waiting for the queue") {
+    const auto& registry = LanguageRegistry::get();
+    const Language& python = *registry.byName("python");
+    std::mutex mutex;
+    std::condition_variable done;
+    std::vector<std::string> warmed;
+    {
+        QueryWarmer warmer([&](const Language& language) {
+            std::lock_guard lock(mutex);
+            warmed.emplace_back(language.name());
+            done.notify_all();
+        });
+        warmer.warm(python);
+        warmer.warm(python);  // asked again: nothing more
+        warmer.warm(*registry.byName("rust"));
+        std::unique_lock lock(mutex);
+        REQUIRE(done.wait_for(lock, std::chrono::seconds(60), [&] { return warmed.size() == 2; }));
+    }
+    CHECK(warmed == std::vector<std::string>{"python", "rust"});
+    CHECK(python.query(QueryKind::Definitions) != nullptr);
+
+    // Stopped with languages queued: it returns after at most the query under way.
+    QueryWarmer stopped;
+    for (const auto& language : registry.all()) stopped.warm(*language);
+    stopped.stop();
+    stopped.warm(python);  // after stop: ignored
 }
 
 TEST_CASE("languages are found by LSP languageId and by file extension") {
