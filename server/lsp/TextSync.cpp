@@ -7,9 +7,9 @@
 //
 // A parse that costs more than the gap between keystrokes would be abandoned at every
 // keystroke (an edit makes the partial parse useless) and begun again: a core spent
-// on trees never finished. Once a document's last parse cost more than kSlowParse,
-// its keystrokes only edit the tree, and the parse starts when typing pauses for as
-// long as that parse took (at most kMaxQuietWait). A request that needs the tree
+// on trees never finished. Once a document's last parse cost more than kSlowParse, or
+// a keystroke abandoned it, its keystrokes only edit the tree, and the parse starts
+// when typing pauses for as long as that parse took (kSlowParse to kMaxQuietWait). A request that needs the tree
 // before then parses it itself (Document::parsedSyntax).
 #include "lsp/ServerContext.h"
 
@@ -17,6 +17,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -94,12 +95,14 @@ void registerTextSync(ServerContext& ctx) {
                          p.textDocument.version, doc->version());
         const Document* before = ctx.workspace.find(p.textDocument.uri);
         const auto cost = before ? before->lastParseCost() : std::chrono::nanoseconds(0);
-        const bool slow = ctx.loop && cost > kSlowParse;
+        const bool slow = ctx.loop && before && (cost > kSlowParse || before->lastParseAbandoned());
         error = ctx.workspace.change(p.textDocument.uri, p.textDocument.version, p.contentChanges,
                                      ctx.encoding, slow ? 0us : kKeystrokeParseBudget);
         if (!error.empty()) return spdlog::warn("{}", error);
         if (ctx.workspace.find(p.textDocument.uri)->parsePending()) {
-            if (slow) parseAfterPause(ctx, parses, p.textDocument.uri, std::min<std::chrono::nanoseconds>(cost, kMaxQuietWait));
+            if (slow)
+                parseAfterPause(ctx, parses, p.textDocument.uri,
+                                std::clamp<std::chrono::nanoseconds>(cost, kSlowParse, kMaxQuietWait));
             else continueParseLater(ctx, parses, p.textDocument.uri);
         }
         ctx.notifyDocumentChanged(p.textDocument.uri);

@@ -47,6 +47,7 @@ public:
     std::chrono::nanoseconds lastParseCost() const {
         return syntax_ ? syntax_->lastParseCost() : std::chrono::nanoseconds(0);
     }
+    bool lastParseAbandoned() const { return syntax_ && syntax_->lastParseAbandoned(); }
 
     // The import statements in the head of the file (its first kImportHeadBytes, where
     // every language we know keeps them), cached until an edit touches that head.

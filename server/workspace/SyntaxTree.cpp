@@ -77,6 +77,7 @@ void SyntaxTree::edit(const ByteEdit& e) {
     if (halted_) {
         ts_parser_reset(parser_);
         halted_ = false;
+        abandoned_ = true;
         lastCost_ = std::max(lastCost_, work_);
     }
     work_ = std::chrono::nanoseconds(0);
@@ -101,6 +102,7 @@ bool SyntaxTree::reparse(std::string_view text, std::optional<std::chrono::micro
     halted_ = false;
     upToDate_ = true;
     lastCost_ = work_;
+    abandoned_ = false;
     work_ = std::chrono::nanoseconds(0);
     if (tree_) ts_tree_delete(tree_);
     tree_ = next;

@@ -82,6 +82,9 @@ public:
     // that, the time that parse had taken. Callers use it to tell a parse that keeps
     // up with typing from one that would be abandoned at every keystroke.
     std::chrono::nanoseconds lastParseCost() const { return lastCost_; }
+    // True when an edit abandoned the last parse before it finished: the text changed
+    // faster than it could be parsed, however little the parse had cost so far.
+    bool lastParseAbandoned() const { return abandoned_; }
 
     bool hasErrors() const { return ts_node_has_error(root()); }
     // Named node types from the root down to the smallest named node at `byte`.
@@ -106,6 +109,7 @@ private:
     bool halted_ = false;  // the parser holds a partial parse of the current text
     std::chrono::nanoseconds work_{0};  // spent on the parse under way (halted or not begun)
     std::chrono::nanoseconds lastCost_{0};
+    bool abandoned_ = false;
 };
 
 } // namespace flint

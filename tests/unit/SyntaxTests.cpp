@@ -360,9 +360,12 @@ TEST_CASE("a parse's cost counts all its slices, and an abandoned parse's time i
     int slices = 0;
     while (slices < 5 && !tree.reparse(text.str(), 200us)) ++slices;
     REQUIRE(slices == 5);  // five halted slices of the re-lex, 200 µs or more each
+    CHECK_FALSE(tree.lastParseAbandoned());
     tree.edit(text.replace(text.lineStart(5) + 4, text.lineStart(5) + 4, "y"));
     CHECK(tree.lastParseCost() >= 5 * 200us);
+    CHECK(tree.lastParseAbandoned());
     CHECK(tree.reparse(text.str()));
+    CHECK_FALSE(tree.lastParseAbandoned());
 }
 
 TEST_CASE("Document::parsedSyntax finishes a pending parse") {
