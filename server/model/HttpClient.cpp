@@ -119,6 +119,9 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
 
         http::response_parser<http::buffer_body> parser;
         parser.body_limit(boost::none);  // streams are bounded by the decoders, not here
+        // All the chunks a read brought in one go: a fast model sends a chunk per token,
+        // and each delivery costs a feature a shaping pass.
+        parser.eager(true);
         auto [hec, headBytes] = co_await http::async_read_header(stream, c.buffer, parser, tuple);
         if (call.cancelled) co_return "";
         if (hec) co_return "reading the response failed: " + hec.message();
