@@ -13,12 +13,10 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
-#include <sys/resource.h>
 #include <unistd.h>
 #include <cstdio>
 #include <cstring>
 #include <string>
-#include <thread>
 
 #ifndef FLINT_VERSION
 #define FLINT_VERSION "0.0.0"

@@ -9,8 +9,8 @@
 // keystroke (an edit makes the partial parse useless) and begun again: a core spent
 // on trees never finished. Once a document's last parse cost more than kSlowParse, or
 // a keystroke abandoned it, its keystrokes only edit the tree, and the parse starts
-// when typing pauses for as long as that parse took (kSlowParse to kMaxQuietWait). A request that needs the tree
-// before then parses it itself (Document::parsedSyntax).
+// when typing pauses for as long as that parse took (kSlowParse to kMaxQuietWait).
+// A request that needs the tree before then parses it itself (Document::parsedSyntax).
 #include "lsp/ServerContext.h"
 
 #include <boost/asio/io_context.hpp>
@@ -89,17 +89,16 @@ void registerTextSync(ServerContext& ctx) {
         DidChangeTextDocumentParams p;
         std::string error;
         if (!fromJSON(params, p, error)) return spdlog::warn("textDocument/didChange: {}", error);
-        if (const Document* doc = ctx.workspace.find(p.textDocument.uri);
-            doc && p.textDocument.version <= doc->version())
-            spdlog::warn("didChange for {}: version {} does not follow {}", doc->uri(),
-                         p.textDocument.version, doc->version());
         const Document* before = ctx.workspace.find(p.textDocument.uri);
+        if (before && p.textDocument.version <= before->version())
+            spdlog::warn("didChange for {}: version {} does not follow {}", before->uri(),
+                         p.textDocument.version, before->version());
         const auto cost = before ? before->lastParseCost() : std::chrono::nanoseconds(0);
         const bool slow = ctx.loop && before && (cost > kSlowParse || before->lastParseAbandoned());
         error = ctx.workspace.change(p.textDocument.uri, p.textDocument.version, p.contentChanges,
                                      ctx.encoding, slow ? 0us : kKeystrokeParseBudget);
         if (!error.empty()) return spdlog::warn("{}", error);
-        if (ctx.workspace.find(p.textDocument.uri)->parsePending()) {
+        if (before->parsePending()) {  // changed in place: no error means it was open
             if (slow)
                 parseAfterPause(ctx, parses, p.textDocument.uri,
                                 std::clamp<std::chrono::nanoseconds>(cost, kSlowParse, kMaxQuietWait));

@@ -295,10 +295,6 @@ void Language::compileQueries(const std::atomic<bool>& stop) const {
     }
 }
 
-void LanguageRegistry::compileAllQueries(const std::atomic<bool>& stop) const {
-    for (const auto& language : languages_) language->compileQueries(stop);
-}
-
 const Language* LanguageRegistry::forLanguageId(std::string_view languageId) const {
     for (const auto& language : languages_)
         for (const std::string& id : language->languageIds_)

@@ -81,7 +81,8 @@ public:
     std::string_view lineComment() const { return lineComment_; }
     // Null when the language has no such query (or it failed to compile: logged once).
     const Query* query(QueryKind kind) const;
-    // Compiles all of this language's queries now, stopping between them once `stop` is set.
+    // Compiles all of this language's queries now, stopping between them once `stop` is
+    // set. Safe beside readers: each query compiles once (std::call_once).
     void compileQueries(const std::atomic<bool>& stop) const;
     // The query source after resolving "; inherits:" lines.
     const std::string& querySource(QueryKind kind) const { return sources_[index(kind)]; }
@@ -114,11 +115,6 @@ public:
     // The language for an opened document: its languageId first, else its extension.
     const Language* forDocument(std::string_view languageId, std::string_view uri) const;
     std::span<const std::unique_ptr<Language>> all() const { return languages_; }
-    // Compiles every query now (all languages: ~0.8 s of CPU, C++'s ~0.3 s). Safe to
-    // run beside readers: each query compiles once (std::call_once). Stops early once
-    // `stop` is set (checked between queries). flint-lsp compiles only the languages
-    // of the documents opened (QueryWarmer).
-    void compileAllQueries(const std::atomic<bool>& stop) const;
 
 private:
     LanguageRegistry();
