@@ -190,17 +190,26 @@ std::optional<json::value> LspProcess::nextMessage(std::chrono::milliseconds tim
     return json::parse(payload);
 }
 
-json::value LspProcess::responseTo(int64_t id, std::chrono::milliseconds timeout) {
+json::value LspProcess::readUntil(const std::function<bool(const json::value&)>& wanted,
+                                  std::chrono::milliseconds timeout, const std::string& waitingFor) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         auto message = next(std::max(left, std::chrono::milliseconds(0)));
-        INFO("waiting for the response to request " << id << "; server stderr:\n" << stderrText());
+        INFO("waiting for " << waitingFor << "; server stderr:\n" << stderrText());
         REQUIRE(message);
-        const json::object& o = message->as_object();
-        if (!o.contains("method") && o.contains("id") && o.at("id") == id) return *message;
+        if (wanted(*message)) return *message;
         others.push_back(std::move(*message));
     }
+}
+
+json::value LspProcess::responseTo(int64_t id, std::chrono::milliseconds timeout) {
+    return readUntil(
+        [id](const json::value& m) {
+            const json::object& o = m.as_object();
+            return !o.contains("method") && o.contains("id") && o.at("id") == id;
+        },
+        timeout, "the response to request " + std::to_string(id));
 }
 
 void LspProcess::closeStdin() { impl_->in.close(); }
@@ -216,15 +225,7 @@ json::value LspProcess::serverRequest(std::string_view method, std::chrono::mill
             others.erase(it);
             return found;
         }
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        auto message = next(std::max(left, std::chrono::milliseconds(1)));
-        INFO("waiting for the server to send " << method << "; stderr:\n" << stderrText());
-        REQUIRE(message);
-        if (isIt(*message)) return *message;
-        others.push_back(std::move(*message));
-    }
+    return readUntil(isIt, timeout, "the server to send " + std::string(method));
 }
 
 void LspProcess::answer(const json::value& request, json::value result) {

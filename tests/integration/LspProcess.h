@@ -18,6 +18,7 @@
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +75,10 @@ public:
 
 private:
     std::optional<json::value> nextMessage(std::chrono::milliseconds timeout);
+    // Reads on (through next()) until a message is `wanted`, keeping the others in
+    // `others`; fails the test, naming `waitingFor`, when none comes in time.
+    json::value readUntil(const std::function<bool(const json::value&)>& wanted, std::chrono::milliseconds timeout,
+                          const std::string& waitingFor);
     size_t statusesSeen = 0;
     struct Impl;
     std::unique_ptr<Impl> impl_;
