@@ -1,5 +1,6 @@
 #include "workspace/SymbolIndex.h"
 
+#include "support/Utf8.h"
 #include "workspace/Document.h"
 #include "workspace/FileUri.h"
 
@@ -15,14 +16,6 @@ constexpr size_t kSignatureBytes = 240;
 std::string_view trimRight(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
     return s;
-}
-
-// Cuts at most `limit` bytes without splitting a UTF-8 character.
-std::string_view cut(std::string_view s, size_t limit) {
-    if (s.size() <= limit) return s;
-    size_t end = limit;
-    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-    return s.substr(0, end);
 }
 
 } // namespace
@@ -46,7 +39,7 @@ std::string definitionSignature(std::string_view text, uint32_t startByte, uint3
         if (depth <= 0 || signature.size() >= kSignatureBytes) break;
         at = eol + 1;
     }
-    return std::string(cut(signature, kSignatureBytes));
+    return std::string(utf8Prefix(signature, kSignatureBytes));  // no character cut in two
 }
 
 std::vector<Symbol> symbolsOf(std::span<const Definition> definitions, const Text& text) {
